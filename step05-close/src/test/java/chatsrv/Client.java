@@ -1,0 +1,52 @@
+package chatsrv;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/** A test's client: a plain blocking socket, as nc would be. */
+final class Client implements AutoCloseable {
+    final SocketChannel channel;
+
+    private Client(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    static Client connect(int port) throws IOException {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        // Small writes leave at once, so a test that sends a line in pieces really sends pieces.
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        return new Client(channel);
+    }
+
+    int localPort() throws IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    /** Sends the text in one write (the kernel may still cut it into several segments). */
+    Client send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Client send(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        return this;
+    }
+
+    /** Closes with SO_LINGER 0: the kernel drops what is unsent and sends RST instead of FIN. */
+    void reset() throws IOException {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        channel.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
