@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +39,9 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final List<String> errors = new CopyOnWriteArrayList<>();
+    // Synchronized lists, not copy-on-write ones: a busy server logs hundreds of thousands of lines.
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final Thread stdoutReader;
     private final Thread stderrReader;
 
@@ -82,17 +83,23 @@ final class ServerProcess implements AutoCloseable {
 
     /** Every line the server has written to stdout so far. */
     List<String> lines() {
-        return List.copyOf(lines);
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
     }
 
     /** Every line the server has written to stderr so far: its error messages. */
     List<String> errorLines() {
-        return List.copyOf(errors);
+        synchronized (errors) {
+            return List.copyOf(errors);
+        }
     }
 
     /** How many log lines so far contain {@code text}. */
     long count(String text) {
-        return lines.stream().filter(l -> l.contains(text)).count();
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.contains(text)).count();
+        }
     }
 
     /** Waits for a log line containing {@code text} and returns the first one. */
@@ -102,7 +109,7 @@ final class ServerProcess implements AutoCloseable {
                     .until(() -> firstLine(text), Optional::isPresent)
                     .get();
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no log line containing '" + text + "'; stdout: " + lines + ", stderr: " + errors);
+            throw new AssertionError("no log line containing '" + text + "'; " + lastOutput());
         }
     }
 
@@ -117,7 +124,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private Optional<String> firstLine(String text) {
-        return lines.stream().filter(l -> l.contains(text)).findFirst();
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.contains(text)).findFirst();
+        }
+    }
+
+    /** The end of what the server wrote, for a failure message. */
+    private String lastOutput() {
+        List<String> out = lines();
+        return "last lines of stdout: " + out.subList(Math.max(0, out.size() - 20), out.size()) + ", stderr: " + errorLines();
     }
 
     /** Types a line on the server's stdin, as a user at its terminal would. */
@@ -130,7 +145,7 @@ final class ServerProcess implements AutoCloseable {
     /** Waits for the server to exit by itself, and for the last of its output, and returns its exit code. */
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(STARTUP.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the server did not exit; stdout: " + lines + ", stderr: " + errors);
+            throw new AssertionError("the server did not exit; " + lastOutput());
         }
         stdoutReader.join(STARTUP.toMillis());
         stderrReader.join(STARTUP.toMillis());

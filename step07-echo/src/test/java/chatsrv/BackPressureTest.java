@@ -1,0 +1,65 @@
+package chatsrv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A client that sends fast and never reads must not make the server hold its echo without bound. */
+class BackPressureTest {
+    private static final Pattern PAUSED = Pattern.compile("pausing reads from .*: (\\d+) bytes waiting");
+    /** One read of up to 4 KiB can come on top of MAX_PENDING: its echo, plus a '\n' for each 1024-byte cut. */
+    private static final int MOST_ONE_READ_ADDS = 4 * Connection.MAX_MESSAGE + 4;
+
+    private ServerProcess server;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ServerProcess.start("--port", "0");
+        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void aClientThatNeverReadsIsPausedAndOthersAreStillServed() throws Exception {
+        Client flooder = Client.connect(port);
+        byte[] fiftyMegabytes = ("x".repeat(99) + "\n").repeat(500_000).getBytes();
+        CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+            try {
+                flooder.send(fiftyMegabytes);
+            } catch (IOException closedByTheTest) {
+                // expected: the test resets this client while the write is still blocked
+            }
+        });
+
+        String paused = server.awaitLine("pausing reads from");
+        Matcher m = PAUSED.matcher(paused);
+        assertThat(m.find()).as(paused).isTrue();
+        // The server's own accounting: the output it holds for the flooder stays bounded.
+        assertThat(Integer.parseInt(m.group(1)))
+                .isGreaterThanOrEqualTo(Connection.MAX_PENDING)
+                .isLessThan(Connection.MAX_PENDING + MOST_ONE_READ_ADDS);
+
+        try (Client other = Client.connect(port)) {
+            other.readLine();
+            other.send("still there?\n");
+            assertThat(other.readLine()).isEqualTo("still there?");
+        }
+        // 50 MB cannot all have gone: the kernel's buffers are full and the flooder's write blocks.
+        assertThat(flood).isNotDone();
+
+        flooder.reset();
+        flood.join();
+        server.awaitLine("connection terminated");
+    }
+}
