@@ -69,6 +69,21 @@ final class EventLoop {
         // A selector only takes non-blocking channels: a ready socket must never make us wait.
         listener.configureBlocking(false);
         this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+        loadClassesNow();
+    }
+
+    /**
+     * The JVM loads a class when it is first used, and reading the class file takes a
+     * descriptor. Connection is first used at the first accept: if that client took the last
+     * descriptor, the loop thread would die of NoClassDefFoundError. So load it now, while
+     * descriptors are free (DescriptorExhaustionTest proves it).
+     */
+    private static void loadClassesNow() {
+        try {
+            Class.forName(Connection.class.getName());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Runs until {@link #shutdown} is called, then says goodbye to every client and returns. */

@@ -50,6 +50,15 @@ final class Proc {
         }
     }
 
+    /** Sets a running process's descriptor limit (soft and hard), as `prlimit --nofile` does. */
+    static void limitDescriptors(long pid, long limit) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + limit + ":" + limit)
+                .inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("prlimit failed with exit code " + p.exitValue());
+        }
+    }
+
     /** CPU time the process has used so far, all threads, in clock ticks (usually 10 ms each). */
     static long cpuTicks(long pid) {
         try {

@@ -13,9 +13,14 @@ abstract class ServerTest {
         return new String[] {"--port", "0"};
     }
 
+    /** How the server is started; a test class overrides this to start it differently. */
+    ServerProcess launch() throws Exception {
+        return ServerProcess.start(serverArgs());
+    }
+
     @BeforeEach
     void startServer() throws Exception {
-        server = ServerProcess.start(serverArgs());
+        server = launch();
         port = server.port();
     }
 

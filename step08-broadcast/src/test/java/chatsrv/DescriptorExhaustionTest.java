@@ -1,0 +1,88 @@
+package chatsrv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Out of descriptors: accept(2) fails with EMFILE while clients keep waiting in the accept
+ * queue, so the listener stays readable. The server must neither spin on it nor stop serving.
+ */
+class DescriptorExhaustionTest extends ServerTest {
+    private final List<Client> clients = new ArrayList<>();
+
+    @Override
+    ServerProcess launch() throws Exception {
+        // The JVM itself needs about 20 descriptors; the rest are for clients.
+        return ServerProcess.startWithDescriptorLimit(48, "--port", "0");
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (Client c : clients) {
+            c.close();
+        }
+    }
+
+    @Test
+    void runningOutOfDescriptorsNeitherSpinsNorStopsService() throws Exception {
+        // More clients than descriptors: the kernel completes every handshake, the server cannot accept them all.
+        for (int i = 0; i < 60; i++) {
+            clients.add(Client.connect(port));
+        }
+        server.awaitLine("accept failed: Too many open files");
+        long accepted = server.count("accepted connection");
+        assertThat(accepted).isBetween(10L, 59L);
+
+        // No spin: with the listener readable and accept failing, a naive loop burns a whole core.
+        long before = Proc.cpuTicks(server.pid());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                .until(() -> Proc.cpuTicks(server.pid()) - before <= 5);
+
+        // Service goes on for those connected: the first client talks, the second hears it.
+        Client first = clients.get(0);
+        Client second = clients.get(1);
+        first.readLine();
+        second.readLine();
+        first.send("still here\n");
+        assertThat(second.readLine()).endsWith("still here");
+
+        // A client leaves, a descriptor comes back, and a waiting client is accepted and greeted.
+        first.close();
+        await().atMost(Duration.ofSeconds(2)).until(() -> server.count("accepted connection") > accepted);
+        Client waiting = clients.get((int) accepted);
+        assertThat(waiting.readLine()).startsWith("Welcome");
+    }
+
+    /**
+     * The JDK loads classes and data files on first use, and loading one needs a descriptor.
+     * If the first client ever took the last descriptor, the first greeting, message and close
+     * would load the code for them with none left: the loop thread would die of
+     * NoClassDefFoundError. The server exercises those paths at start-up; this proves it.
+     */
+    @Test
+    void theFirstClientMayTakeTheLastDescriptor() throws Exception {
+        try (ServerProcess fresh = ServerProcess.start("--port", "0")) {
+            int freshPort = fresh.port();
+            long open = Proc.fdCount(fresh.pid());
+            // From now on the server may open exactly one more descriptor: the first client's socket.
+            Proc.limitDescriptors(fresh.pid(), open + 1);
+
+            try (Client c1 = Client.connect(freshPort); Client c2 = Client.connect(freshPort)) {
+                assertThat(c1.readLine()).startsWith("Welcome");
+                fresh.awaitLine("accept failed: Too many open files");
+                c1.send("first words\n");
+                assertThat(c1.readLine()).endsWith("first words");
+                c1.send("half a line");
+                c1.close();
+                assertThat(c2.readLine()).startsWith("Welcome");
+                assertThat(fresh.errorLines()).isEmpty();
+            }
+        }
+    }
+}
