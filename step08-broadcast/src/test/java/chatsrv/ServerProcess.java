@@ -53,7 +53,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code chatsrv.Main} with these arguments. */
     static ServerProcess start(String... args) throws IOException {
-        return new ServerProcess(new ProcessBuilder(javaCommand("chatsrv.Main", args)).start());
+        return startMain("chatsrv.Main", args);
+    }
+
+    /** Starts another main class of the module (the chat client) the same way. */
+    static ServerProcess startMain(String mainClass, String... args) throws IOException {
+        return new ServerProcess(new ProcessBuilder(javaCommand(mainClass, args)).start());
     }
 
     /** Starts the server the way `ulimit -n N; chatsrv ...` would: with at most N descriptors. */
@@ -163,6 +168,11 @@ final class ServerProcess implements AutoCloseable {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
+    }
+
+    /** Closes the process's stdin: end of input, as Ctrl-D at a terminal. */
+    void closeStdin() throws IOException {
+        process.getOutputStream().close();
     }
 
     /** Waits for the server to exit by itself, and for the last of its output, and returns its exit code. */

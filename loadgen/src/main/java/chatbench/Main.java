@@ -1,0 +1,239 @@
+package chatbench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The command line: the options, the four scenarios, and what each one runs. */
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "loadgen 1.0", sortOptions = false,
+        description = {
+            "Loads a server that speaks the chat protocol (./chatsrv) and measures it.",
+            "Scenarios:",
+            "  fanout   1 sender, 100 receivers, 64-byte lines, as fast as the server",
+            "           takes them (at most --window lines not yet received by all)",
+            "  chatty   20 clients each sending 500 lines/s of 100 bytes; all get all",
+            "  latency  10 clients at 100 lines/s; latency percentiles",
+            "  conns    10,000 idle connections: time to connect, the server's memory",
+            "           per connection, then one line to all and the time until all",
+            "           have it",
+            "Progress goes to stderr once a second, the result to stdout."})
+public final class Main implements Callable<Integer> {
+    enum Scenario { fanout, chatty, latency, conns }
+
+    /** A scenario's settings: its defaults, overridden by the options. */
+    record Plan(Scenario scenario, int connections, int senders, int rate, int size, double seconds, int window) {}
+
+    static final long SECOND = Loop.SECOND;
+    /** Connections not yet greeted at a time; below a Java server's default listen backlog of 50. */
+    static final int IN_FLIGHT = 32;
+    static final long CONNECT_TIMEOUT = 60 * SECOND;
+
+    @Parameters(index = "0", paramLabel = "<scenario>", description = "fanout, chatty, latency or conns")
+    Scenario scenario;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "server address, loopback only (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "3100", description = "server port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "how long to send (default 10)")
+    Double duration;
+
+    @Option(names = "--clients", paramLabel = "N", description = "connections (fanout: receivers, plus the sender)")
+    Integer clients;
+
+    @Option(names = "--rate", paramLabel = "N",
+            description = "lines per second per sender (fanout: a fixed rate instead of the window)")
+    Integer rate;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "bytes per line, newline included, 48 to 1024")
+    Integer size;
+
+    @Option(names = "--window", paramLabel = "N",
+            description = "fanout: lines sent but not yet received by all (default 256)")
+    Integer window;
+
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "conns: the server whose VmRSS to read (default: the one listening on the port)")
+    Long serverPid;
+
+    @Option(names = "--json", description = "print the result as JSON instead of a table")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The last run's result, for tests. */
+    Report report;
+
+    public static void main(String[] args) {
+        System.exit(command(new Main()).execute(args));
+    }
+
+    /** picocli, with a bad option answered the way a learner should see it: one line, exit 2. */
+    static CommandLine command(Main main) {
+        return new CommandLine(main).setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("bench: " + e.getMessage() + " (see ./bench --help)");
+            return 2;
+        });
+    }
+
+    /** A reason to stop that needs one line, not a stack trace. */
+    static final class Failure extends Exception {
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Plan plan = plan();
+        InetSocketAddress target = target();
+        String where = host + ":" + port;
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            // A JVM cannot raise its own descriptor limit (Java has no setrlimit): ./bench does it.
+            long limit = Proc.openFileLimit();
+            long needed = plan.connections() + 100L;     // a socket each, and the JVM's own files
+            if (limit >= 0 && limit < needed) {
+                throw new Failure("the open-file limit is " + limit + ", and " + plan.connections()
+                        + " connections need about " + needed + ". ./bench raises it up to the hard limit"
+                        + " (ulimit -Hn); if that is lower, raise the hard limit as root, or ask for fewer --clients");
+            }
+            report = plan.scenario() == Scenario.conns ? conns(plan, target, where, err) : load(plan, target, where, err);
+        } catch (Failure | IOException e) {
+            err.println("bench: " + e.getMessage());
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.json() : report.table());
+        out.flush();
+        return 0;
+    }
+
+    /** fanout, chatty, latency: connect, probe, send for the duration, drain, count. */
+    private Report load(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
+        try (Loop loop = new Loop(target, p.size())) {
+            connect(loop, p, where, err);
+            Loop.Probe probe = loop.probe(10 * SECOND);
+            if (!probe.echoed()) {
+                throw new Failure("the server at " + where + " did not send our line back within 10 s:"
+                        + " is it a chat server?");
+            }
+            err.printf("%s: %,d connections greeted by %s (%s server); sending for %.1f s%n", p.scenario(),
+                    loop.open(), where, probe.broadcast() ? "broadcast" : "echo", p.seconds());
+            long start = System.nanoTime();
+            loop.run(p.senders(), p.rate(), p.window(), (long) (p.seconds() * SECOND),
+                    () -> err.println(loop.stats.tick((System.nanoTime() - start) / 1e9)));
+            return Report.of(p, where, loop, probe, null);
+        }
+    }
+
+    /** conns: many idle connections, the server's memory for them, then one line to all. */
+    private Report conns(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
+        OptionalLong pid = serverPid != null ? OptionalLong.of(serverPid) : Proc.pidListeningOn(port);
+        long before = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+        try (Loop loop = new Loop(target, p.size())) {
+            long start = System.nanoTime();
+            connect(loop, p, where, err);
+            long connectNanos = System.nanoTime() - start;
+            long after = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+            String note = pid.isEmpty() ? "unknown: found no process listening on port " + port + " (pass --server-pid)"
+                    : before < 0 || after < 0 ? "unknown: cannot read /proc/" + pid.getAsLong() + "/status"
+                    : null;
+            boolean gaveUp = loop.greeted + loop.refused + loop.failed < p.connections();
+            Report.Conns found = new Report.Conns(loop.greeted, connectNanos, gaveUp, pid.orElse(-1), before, after, note);
+            err.printf("conns: %,d greeted; sending one line to all%n", loop.open());
+            return Report.of(p, where, loop, loop.probe(30 * SECOND), found);
+        }
+    }
+
+    private static void connect(Loop loop, Plan p, String where, PrintWriter err) throws IOException, Failure {
+        loop.connect(p.connections(), IN_FLIGHT, CONNECT_TIMEOUT,
+                () -> err.printf("connecting: %,d of %,d greeted%n", loop.greeted, p.connections()));
+        if (loop.open() > 0) {
+            return;
+        }
+        if (loop.connectError instanceof ConnectException) {
+            throw new Failure("nothing listening on " + where + " — start it with ./chatsrv");
+        }
+        throw new Failure("no connection to " + where + " was greeted: "
+                + (loop.refusal != null ? "the server said \"" + loop.refusal + "\""
+                : loop.connectError != null ? loop.connectError.toString()
+                : "no greeting within " + Loop.QUIET / SECOND + " s"));
+    }
+
+    /**
+     * The server's address. Loopback only: a load generator pointed at another machine is a
+     * denial-of-service tool, and this one is for measuring your own server on your own machine.
+     * An IP literal or "localhost", so that not even a DNS query leaves the machine.
+     */
+    private InetSocketAddress target() {
+        if (host.equals("localhost")) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+        try {
+            InetAddress address = host.matches("[0-9.]+|[0-9a-fA-F:]+") ? InetAddress.getByName(host) : null;
+            if (address == null || !address.isLoopbackAddress()) {
+                throw bad("--host must be a loopback address (127.0.0.1, ::1 or localhost), not " + host);
+            }
+            return new InetSocketAddress(address, port);
+        } catch (UnknownHostException e) {
+            throw bad("--host " + host + " is not an IP address");
+        }
+    }
+
+    /** The scenario's defaults, overridden by the options, checked. */
+    Plan plan() {
+        int c = clients != null ? clients : switch (scenario) {
+            case fanout -> 100;
+            case chatty -> 20;
+            case latency -> 10;
+            case conns -> 10_000;
+        };
+        int r = rate != null ? rate : switch (scenario) {
+            case chatty -> 500;
+            case latency -> 100;
+            case fanout, conns -> 0;    // fanout: the window sets the pace; conns: nobody sends
+        };
+        int s = size != null ? size : scenario == Scenario.chatty ? 100 : 64;
+        double d = duration != null ? duration : 10;
+        int w = window != null ? window : 256;
+        check(port >= 1 && port <= 65535, "--port must be 1 to 65535, not " + port);
+        check(c >= 1 && c <= 100_000, "--clients must be 1 to 100000, not " + c);
+        check(rate == null || (r >= 1 && r <= 1_000_000), "--rate must be 1 to 1000000, not " + r);
+        check(s >= Codec.MIN_SIZE && s <= Codec.MAX_SIZE,
+                "--size must be " + Codec.MIN_SIZE + " to " + Codec.MAX_SIZE + ", not " + s);
+        check(d > 0 && d <= 3600, "--duration must be more than 0 and at most 3600 seconds, not " + d);
+        check(w >= 1 && w <= 1_000_000, "--window must be 1 to 1000000, not " + w);
+        return switch (scenario) {
+            case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w);
+            case conns -> new Plan(scenario, c, 0, 0, s, d, w);
+            case chatty, latency -> new Plan(scenario, c, c, r, s, d, w);
+        };
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw bad(message);
+        }
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,197 @@
+package chatbench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A run's result, as a table for people and as JSON for scripts. */
+record Report(Main.Plan plan, String target, Loop.Probe probe,
+              int greeted, int refused, String refusal, int failed, String failure,
+              int closed, String closeReason, long otherLines,
+              double seconds, long sent, long delivered, long bytesIn, long bytesOut,
+              Stats.Latency latency, Stats.Latency sendLag, List<Stats.SenderTotals> senders, Conns conns) {
+
+    /** What only the conns scenario finds; a memory figure of -1 is unknown, and memoryNote says why. */
+    record Conns(int greeted, long connectNanos, boolean gaveUp, long pid, long rssBeforeKb, long rssAfterKb,
+                 String memoryNote) {}
+
+    static Report of(Main.Plan p, String target, Loop loop, Loop.Probe probe, Conns conns) {
+        return new Report(p, target, probe, loop.greeted, loop.refused, loop.refusal, loop.failed,
+                loop.connectError == null ? null : loop.connectError.toString(),
+                loop.closedAfterGreeting, loop.closeReason, loop.stats.otherLines,
+                loop.runNanos / 1e9, loop.sentInRun, loop.deliveredInRun, loop.bytesInInRun, loop.bytesOutInRun,
+                Stats.Latency.of(loop.stats.latency), Stats.Latency.of(loop.stats.sendLag),
+                loop.senderTotals(), conns);
+    }
+
+    long lost() {
+        return senders.stream().mapToLong(Stats.SenderTotals::lost).sum();
+    }
+
+    long reordered() {
+        return senders.stream().mapToLong(Stats.SenderTotals::reordered).sum();
+    }
+
+    /** What the probe line showed. With one connection, echo and broadcast look the same. */
+    String server() {
+        return !probe.echoed() ? "silent" : greeted == 1 ? "echo or broadcast"
+                : probe.broadcast() ? "broadcast" : "echo";
+    }
+
+    /** Per second of sending; what arrives while draining counts for loss, not for rates. */
+    double rate(long count) {
+        return seconds > 0 ? count / seconds : 0;
+    }
+
+    /** A fixed rate has a schedule to measure from; the window does not. */
+    boolean corrected() {
+        return plan.rate() > 0;
+    }
+
+    String table() {
+        StringBuilder t = new StringBuilder();
+        if (conns != null) {
+            t.append(f("%s: %,d idle connections to %s (%s server)%n%n",
+                    plan.scenario(), plan.connections(), target, server()));
+            t.append(f("  connected and greeted  %,d in %.3f s (%,.0f/s)%s%n", conns.greeted(),
+                    conns.connectNanos() / 1e9, conns.greeted() / (conns.connectNanos() / 1e9),
+                    conns.gaveUp() ? ", then gave up waiting for the rest" : ""));
+            t.append("  server memory          ").append(conns.memoryNote() != null ? conns.memoryNote()
+                    : f("pid %d: VmRSS %,d kB before, %,d kB after: %.1f kB per connection", conns.pid(),
+                        conns.rssBeforeKb(), conns.rssAfterKb(),
+                        (conns.rssAfterKb() - conns.rssBeforeKb()) / (double) Math.max(1, conns.greeted())));
+            t.append('\n');
+            t.append("  one line to all        ").append(!probe.echoed() ? "never came back to its sender"
+                    : !probe.broadcast() ? "an echo server: it came back to its sender only"
+                    : f("%,d of %,d had it %s after it was sent", probe.arrived(), probe.receivers(),
+                        Stats.millis(probe.lastArrivalNanos())));
+            t.append('\n');
+        } else {
+            String pace = plan.rate() > 0 ? f("at %,d lines/s each", plan.rate()) : f("with a window of %,d", plan.window());
+            t.append(f("%s: %,d connections, %d sending %s, %d-byte lines, %.1f s, to %s (%s server)%n%n",
+                    plan.scenario(), plan.connections(), plan.senders(), pace, plan.size(), seconds, target, server()));
+            t.append(f("  sends/s       %,14.0f%n", rate(sent)));
+            t.append(f("  deliveries/s  %,14.0f%n", rate(delivered)));
+            t.append(f("  bytes/s in    %,14.0f%n", rate(bytesIn)));
+            t.append(f("  bytes/s out   %,14.0f%n", rate(bytesOut)));
+            t.append("  latency       ").append(percentiles(latency));
+            t.append(f("                over %,d deliveries, from each line's %s%n", latency.count(), corrected()
+                    ? "intended send time (corrected for coordinated omission)"
+                    : "actual send time (no schedule, so nothing to correct)"));
+            if (corrected()) {
+                t.append("  sent late by  ").append(percentiles(sendLag));
+                t.append("                the bench's own delay behind its schedule, part of the latency above\n");
+            }
+            t.append(f("%n  %6s %12s %14s %14s %10s %10s%n", "sender", "sent", "expected", "delivered", "lost",
+                    "reordered"));
+            String row = "  %6s %,12d %,14d %,14d %,10d %,10d%n";
+            for (Stats.SenderTotals s : senders) {
+                t.append(f(row, s.sender(), s.sent(), s.expected(), s.delivered(), s.lost(), s.reordered()));
+            }
+            if (senders.size() > 1) {
+                t.append(f(row, "all", senders.stream().mapToLong(Stats.SenderTotals::sent).sum(),
+                        senders.stream().mapToLong(Stats.SenderTotals::expected).sum(),
+                        senders.stream().mapToLong(Stats.SenderTotals::delivered).sum(), lost(), reordered()));
+            }
+        }
+        t.append(f("%n  connections: %,d greeted, %,d refused%s, %,d failed%s, %,d closed by the server%s;"
+                        + " %,d other lines%n", greeted, refused, why(refusal == null ? null : '"' + refusal + '"'),
+                failed, why(failure), closed, why(closeReason), otherLines));
+        return t.toString();
+    }
+
+    private static String percentiles(Stats.Latency l) {
+        return f("p50 %s  p90 %s  p99 %s  max %s%n", Stats.millis(l.p50()), Stats.millis(l.p90()),
+                Stats.millis(l.p99()), Stats.millis(l.max()));
+    }
+
+    private static String why(String reason) {
+        return reason == null ? "" : " (" + reason + ")";
+    }
+
+    String json() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("scenario", plan.scenario().name());
+        j.put("target", target);
+        j.put("server", server());
+        j.put("connections", plan.connections());
+        j.put("size", plan.size());
+        j.put("greeted", greeted);
+        j.put("refused", refused);
+        j.put("refusal", refusal);
+        j.put("failed", failed);
+        j.put("failure", failure);
+        j.put("closed_by_server", closed);
+        j.put("close_reason", closeReason);
+        j.put("other_lines", otherLines);
+        if (conns != null) {
+            j.put("connect_greeted", conns.greeted());
+            j.put("connect_s", conns.connectNanos() / 1e9);
+            j.put("connect_gave_up", conns.gaveUp());
+            j.put("server_pid", conns.pid() < 0 ? null : conns.pid());
+            j.put("rss_before_kb", conns.rssBeforeKb() < 0 ? null : conns.rssBeforeKb());
+            j.put("rss_after_kb", conns.rssAfterKb() < 0 ? null : conns.rssAfterKb());
+            j.put("memory_note", conns.memoryNote());
+            j.put("broadcast_arrived", probe.arrived());
+            j.put("broadcast_receivers", probe.receivers());
+            j.put("broadcast_s", probe.broadcast() && probe.lastArrivalNanos() >= 0 ? probe.lastArrivalNanos() / 1e9 : null);
+            return json(j) + "\n";
+        }
+        j.put("senders", plan.senders());
+        j.put("rate", corrected() ? plan.rate() : null);
+        j.put("window", corrected() ? null : plan.window());
+        j.put("seconds", seconds);
+        j.put("sends_per_s", rate(sent));
+        j.put("deliveries_per_s", rate(delivered));
+        j.put("bytes_in_per_s", rate(bytesIn));
+        j.put("bytes_out_per_s", rate(bytesOut));
+        j.put("latency_corrected", corrected());
+        j.put("latency_ns", latency);
+        j.put("send_lag_ns", corrected() ? sendLag : null);
+        j.put("lost", lost());
+        j.put("reordered", reordered());
+        j.put("per_sender", senders);
+        return json(j) + "\n";
+    }
+
+    /** Just enough JSON for this report: maps, lists, records, numbers, strings, booleans, null. */
+    static String json(Object value) {
+        if (value == null || value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        if (value instanceof Map<?, ?> map) {
+            StringBuilder b = new StringBuilder("{");
+            map.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(json(k.toString())).append(':').append(json(v)));
+            return b.append('}').toString();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(Report::json).reduce((a, b) -> a + "," + b).map(s -> "[" + s + "]").orElse("[]");
+        }
+        if (value instanceof Record record) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (var component : record.getClass().getRecordComponents()) {
+                try {
+                    fields.put(component.getName(), component.getAccessor().invoke(record));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return json(fields);
+        }
+        StringBuilder b = new StringBuilder("\"");                 // a string: it may come from the server
+        for (char c : value.toString().toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> b.append(c < 0x20 ? f("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** Numbers with a dot and digit groups with commas, whatever the machine's locale. */
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

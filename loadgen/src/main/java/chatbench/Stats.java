@@ -1,0 +1,143 @@
+package chatbench;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What the bench counts. Only the loop thread touches it, so nothing here is synchronized.
+ */
+final class Stats {
+    /** Latencies above a minute are recorded as a minute: by then the run is broken anyway. */
+    static final long MAX_LATENCY = TimeUnit.MINUTES.toNanos(1);
+
+    /**
+     * Every delivery's latency, in nanoseconds, to 3 significant digits. HdrHistogram keeps
+     * counts in buckets instead of keeping every value: fixed memory, however long the run.
+     */
+    final Histogram latency = new Histogram(MAX_LATENCY, 3);
+    /** The same, for the progress line; emptied every second. */
+    final Histogram lastSecond = new Histogram(MAX_LATENCY, 3);
+    /**
+     * How late the bench itself wrote each fixed-rate message, behind its schedule: select()
+     * wakes up late, a machine this small is busy, and the JVM pauses. The corrected latency
+     * includes this delay too, so the report shows it.
+     */
+    final Histogram sendLag = new Histogram(MAX_LATENCY, 3);
+
+    long sent;          // messages put on the wire
+    long bytesOut;
+    long delivered;     // messages that reached a receiver, summed over receivers
+    long bytesIn;
+    long otherLines;    // lines that were not our messages: another client's chatter, notices
+
+    private long tickSent;
+    private long tickDelivered;
+
+    /** A message reached a receiver at {@code now}. */
+    void delivered(SeqTracker from, Codec.Message m, long now) {
+        from.accept(m.seq());
+        delivered++;
+        long nanos = Math.max(0, Math.min(now - m.sentNanos(), MAX_LATENCY));
+        latency.recordValue(nanos);
+        lastSecond.recordValue(nanos);
+    }
+
+    /** A fixed-rate message due at {@code intended} is being written at {@code now}. */
+    void sending(long intended, long now) {
+        sendLag.recordValue(Math.max(0, Math.min(now - intended, MAX_LATENCY)));
+    }
+
+    /** The progress line for the second that just ended; starts the next one. */
+    String tick(double secondsSoFar) {
+        String line = String.format(Locale.ROOT, "%5.0f s  %,10d sends/s  %,12d deliveries/s  p99 %s",
+                secondsSoFar, sent - tickSent, delivered - tickDelivered,
+                lastSecond.getTotalCount() == 0 ? "-" : millis(lastSecond.getValueAtPercentile(99)));
+        tickSent = sent;
+        tickDelivered = delivered;
+        lastSecond.reset();
+        return line;
+    }
+
+    static double perSecond(long count, long nanos) {
+        return nanos <= 0 ? 0 : count * 1e9 / nanos;
+    }
+
+    static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+
+    /** The four numbers the report shows, in nanoseconds. */
+    record Latency(long p50, long p90, long p99, long max, long count) {
+        static Latency of(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new Latency(0, 0, 0, 0, 0);
+            }
+            return new Latency(h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                    h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount());
+        }
+    }
+
+    /**
+     * One sender's messages as one receiver saw them. Over one TCP connection from a correct
+     * server they arrive in order, so a receiver needs no set of the seqs it has seen: only the
+     * next one it expects. A seq below that is a message that came late (reordered); one above it
+     * leaves a gap, which is not yet a loss: the late message may still come, and the final count
+     * (sent minus received) decides. A duplicate would hide a loss; a broadcast server has no
+     * reason to send one.
+     */
+    static final class SeqTracker {
+        long next;
+        long received;
+        long reordered;
+
+        void accept(long seq) {
+            received++;
+            if (seq >= next) {
+                next = seq + 1;
+            } else {
+                reordered++;
+            }
+        }
+    }
+
+    /** One sender's messages as all its receivers together saw them. */
+    record SenderTotals(int sender, long sent, long expected, long delivered, long lost, long reordered) {
+        /** {@code sent} messages, each of which every one of {@code receivers} should have got. */
+        static SenderTotals of(int sender, long sent, Collection<SeqTracker> receivers) {
+            long delivered = 0;
+            long lost = 0;
+            long reordered = 0;
+            for (SeqTracker r : receivers) {
+                delivered += r.received;
+                lost += Math.max(0, sent - r.received);
+                reordered += r.reordered;
+            }
+            return new SenderTotals(sender, sent, sent * receivers.size(), delivered, lost, reordered);
+        }
+    }
+
+    /**
+     * When each message of a fixed-rate sender is due: message k at start + k * interval.
+     *
+     * <p>Stamping a message with this intended time, not with the moment it was really written,
+     * is the correction for coordinated omission: if the server stalls and the sender falls
+     * behind, the messages it sends late still count from when they should have gone, so the
+     * stall shows in the percentiles instead of hiding in a gap nobody measured.
+     */
+    record Schedule(long start, long interval) {
+        static Schedule perSecond(long start, int rate) {
+            return new Schedule(start, 1_000_000_000L / rate);
+        }
+
+        long intended(long seq) {
+            return start + seq * interval;
+        }
+
+        /** How many messages (seq 0 onward) should have been sent by {@code now}. */
+        long due(long now) {
+            return now < start ? 0 : (now - start) / interval + 1;
+        }
+    }
+}

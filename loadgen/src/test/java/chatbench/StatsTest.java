@@ -1,0 +1,116 @@
+package chatbench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class StatsTest {
+    private static final long MS = 1_000_000L;
+
+    private static Stats.SeqTracker receive(long... seqs) {
+        Stats.SeqTracker t = new Stats.SeqTracker();
+        for (long seq : seqs) {
+            t.accept(seq);
+        }
+        return t;
+    }
+
+    @Test
+    void inOrderIsNeitherLostNorReordered() {
+        Stats.SeqTracker t = receive(0, 1, 2, 3);
+        assertThat(t.received).isEqualTo(4);
+        assertThat(t.reordered).isZero();
+        assertThat(Stats.SenderTotals.of(1, 4, List.of(t)))
+                .isEqualTo(new Stats.SenderTotals(1, 4, 4, 4, 0, 0));
+    }
+
+    @Test
+    void aSeqGoingBackwardsIsReorderedNotLost() {
+        Stats.SeqTracker t = receive(0, 2, 1, 3);
+        assertThat(t.reordered).isEqualTo(1);
+        assertThat(Stats.SenderTotals.of(1, 4, List.of(t)).lost()).isZero();
+    }
+
+    @Test
+    void aGapThatNeverFillsIsLost() {
+        Stats.SeqTracker t = receive(0, 1, 4);
+        assertThat(t.reordered).isZero();
+        assertThat(Stats.SenderTotals.of(1, 5, List.of(t)).lost()).isEqualTo(2);
+    }
+
+    @Test
+    void perSenderTotalsAddUpOverItsReceivers() {
+        Stats.SeqTracker all = receive(0, 1, 2, 3, 4);
+        Stats.SeqTracker lateOne = receive(0, 1, 3, 2, 4);
+        Stats.SeqTracker cutOff = receive(0, 1);
+        assertThat(Stats.SenderTotals.of(2, 5, List.of(all, lateOne, cutOff)))
+                .isEqualTo(new Stats.SenderTotals(2, 5, 15, 12, 3, 1));
+    }
+
+    @Test
+    void ratesArePerSecond() {
+        assertThat(Stats.perSecond(1000, 2_000 * MS)).isEqualTo(500.0);
+        assertThat(Stats.perSecond(1000, 0)).isZero();
+    }
+
+    @Test
+    void percentilesOfKnownLatencies() {
+        Histogram h = new Histogram(Stats.MAX_LATENCY, 3);
+        for (int ms = 1; ms <= 100; ms++) {
+            h.recordValue(ms * MS);
+        }
+        Stats.Latency l = Stats.Latency.of(h);
+        // 3 significant digits: each value within 0.1 % of the true one
+        assertThat((double) l.p50()).isCloseTo(50 * MS, within(0.001 * 50 * MS));
+        assertThat((double) l.p90()).isCloseTo(90 * MS, within(0.001 * 90 * MS));
+        assertThat((double) l.p99()).isCloseTo(99 * MS, within(0.001 * 99 * MS));
+        assertThat((double) l.max()).isCloseTo(100 * MS, within(0.001 * 100 * MS));
+        assertThat(l.count()).isEqualTo(100);
+    }
+
+    @Test
+    void theScheduleSaysWhatIsDue() {
+        Stats.Schedule s = Stats.Schedule.perSecond(1_000 * MS, 100);    // every 10 ms from t = 1 s
+        assertThat(s.interval()).isEqualTo(10 * MS);
+        assertThat(s.due(999 * MS)).isZero();
+        assertThat(s.due(1_000 * MS)).isEqualTo(1);
+        assertThat(s.due(1_009 * MS)).isEqualTo(1);
+        assertThat(s.due(1_010 * MS)).isEqualTo(2);
+        assertThat(s.intended(3)).isEqualTo(1_030 * MS);
+    }
+
+    /**
+     * A sender at 100 lines/s is stuck for 100 ms (the server stopped reading), then sends the
+     * 11 lines that fell due, and all arrive at once. Stamped with the moment they were really
+     * written, they look instant; stamped from the schedule, they show the stall.
+     */
+    @Test
+    void coordinatedOmissionCorrection() {
+        Stats.Schedule schedule = Stats.Schedule.perSecond(0, 100);
+        long unstuck = 100 * MS;
+        Stats corrected = new Stats();
+        Stats naive = new Stats();
+        Stats.SeqTracker a = new Stats.SeqTracker();
+        Stats.SeqTracker b = new Stats.SeqTracker();
+        for (long seq = 0; seq < schedule.due(unstuck); seq++) {
+            corrected.delivered(a, new Codec.Message(1, seq, schedule.intended(seq)), unstuck);
+            naive.delivered(b, new Codec.Message(1, seq, unstuck), unstuck);
+        }
+        Stats.Latency right = Stats.Latency.of(corrected.latency);
+        Stats.Latency wrong = Stats.Latency.of(naive.latency);
+        assertThat(right.count()).isEqualTo(11);
+        assertThat((double) right.p50()).isCloseTo(50 * MS, within(0.001 * 50 * MS));
+        assertThat((double) right.max()).isCloseTo(100 * MS, within(0.001 * 100 * MS));
+        assertThat(wrong.max()).isZero();
+    }
+
+    @Test
+    void aLatencyBeyondTheRangeIsClampedNotAnError() {
+        Stats stats = new Stats();
+        stats.delivered(new Stats.SeqTracker(), new Codec.Message(1, 0, 0), 10 * Stats.MAX_LATENCY);
+        assertThat(stats.latency.getMaxValue()).isGreaterThanOrEqualTo(Stats.MAX_LATENCY);
+    }
+}

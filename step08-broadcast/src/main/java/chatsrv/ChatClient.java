@@ -1,0 +1,149 @@
+package chatsrv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The chat client: one thread and one Selector over two inputs, the server's socket and the
+ * keyboard, like the select()/poll() client of the C course.
+ *
+ * <p>System.in cannot be registered with a Selector: it is not a SelectableChannel, and no
+ * Java API makes it non-blocking. So one small thread does nothing but block on System.in and
+ * copy what it reads into a Pipe; the pipe's other end is a selectable channel, and the loop
+ * watches it next to the socket.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Connects to chatsrv: prints what everyone says and sends what you type, line by line.")
+public final class ChatClient implements Callable<Integer> {
+    /** Cursor up one line, then erase it: the terminal already showed what was typed, the server will show it again. */
+    private static final String ERASE_TYPED_LINE = "\033[1A\033[2K\r";
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "the server's address (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "3100", paramLabel = "N", description = "the server's port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    private SocketChannel server;
+    private Pipe.SourceChannel keyboard;
+    private SelectionKey serverKey;
+    private SelectionKey keyboardKey;
+    private boolean terminal;
+    private final ByteBuffer incoming = ByteBuffer.allocate(64 * 1024);
+    /** Typed bytes not yet taken by the socket. */
+    private final ByteBuffer outgoing = ByteBuffer.allocate(64 * 1024).flip();
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ChatClient())
+                .setParameterExceptionHandler((e, a) -> {
+                    e.getCommandLine().getErr().println("chat: " + e.getMessage() + " (see chat --help)");
+                    return CommandLine.ExitCode.USAGE;
+                });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        try {
+            server = SocketChannel.open(new InetSocketAddress(host, port));
+        } catch (ConnectException e) {
+            System.err.printf("chat: cannot connect to %s:%d: %s. Is chatsrv running? Start it with ./chatsrv%n", host, port, e.getMessage());
+            return 1;
+        }
+        Pipe pipe = Pipe.open();
+        startCopying(System.in, pipe.sink());
+        keyboard = pipe.source();
+
+        Selector selector = Selector.open();
+        server.configureBlocking(false);
+        keyboard.configureBlocking(false);
+        serverKey = server.register(selector, SelectionKey.OP_READ);
+        keyboardKey = keyboard.register(selector, SelectionKey.OP_READ);
+        terminal = System.console() != null;
+
+        while (true) {
+            selector.select(this::handle);
+            if (!serverKey.isValid()) {
+                return 0; // the server closed the connection
+            }
+            // While typed bytes wait for the socket, stop reading the keyboard: we never hold more than one buffer.
+            boolean waiting = outgoing.hasRemaining();
+            serverKey.interestOps(SelectionKey.OP_READ | (waiting ? SelectionKey.OP_WRITE : 0));
+            if (keyboardKey.isValid()) {
+                keyboardKey.interestOps(waiting ? 0 : SelectionKey.OP_READ);
+            }
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        try {
+            if (key == serverKey && key.isReadable()) {
+                incoming.clear();
+                if (server.read(incoming) < 0) {
+                    serverKey.cancel(); // the server closed the connection: nothing more will come
+                    return;
+                }
+                System.out.write(incoming.array(), 0, incoming.position());
+                System.out.flush();
+            }
+            if (key == serverKey && key.isValid() && key.isWritable()) {
+                server.write(outgoing);
+            }
+            if (key == keyboardKey && key.isReadable()) {
+                outgoing.clear();
+                if (keyboard.read(outgoing) < 0) {
+                    // End of input (Ctrl-D, or the end of a pipe): say so with FIN, and keep
+                    // reading until the server, having sent what it owes us, closes.
+                    keyboardKey.cancel();
+                    outgoing.flip();
+                    server.shutdownOutput();
+                    return;
+                }
+                outgoing.flip();
+                eraseTypedLines();
+                server.write(outgoing);
+            }
+        } catch (IOException e) {
+            System.err.println("chat: connection lost: " + e.getMessage());
+            serverKey.cancel();
+        }
+    }
+
+    /** The terminal showed each line as it was typed; the server is about to show it again, with its sender. */
+    private void eraseTypedLines() {
+        if (!terminal) {
+            return;
+        }
+        for (int i = outgoing.position(); i < outgoing.limit(); i++) {
+            if (outgoing.get(i) == '\n') {
+                System.out.print(ERASE_TYPED_LINE);
+            }
+        }
+    }
+
+    /** The one extra thread: copies stdin into the pipe, and closes the pipe at end of input. */
+    private static void startCopying(InputStream in, Pipe.SinkChannel sink) {
+        Thread copier = new Thread(() -> {
+            try (WritableByteChannel to = sink) {
+                in.transferTo(Channels.newOutputStream(to));
+            } catch (IOException e) {
+                // the loop has ended and closed the pipe: nothing left to copy to
+            }
+        }, "stdin-to-pipe");
+        copier.setDaemon(true);
+        copier.start();
+    }
+}

@@ -1,0 +1,41 @@
+package chatsrv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The chat client, with stdin from a pipe: it sends what is typed and prints what everyone says. */
+class ChatClientTest extends ServerTest {
+    @Test
+    void theClientSendsTypedLinesAndPrintsWhatOthersSay() throws Exception {
+        try (Client other = Client.connect(port);
+                ServerProcess chat = ServerProcess.startMain("chatsrv.ChatClient", "--port", Integer.toString(port))) {
+            other.readLine();
+            chat.awaitLine("Welcome");
+            server.awaitLine("(clients: 2)");
+
+            other.send("hello chat\n");
+            assertThat(chat.awaitLine("hello chat")).isEqualTo("127.0.0.1:" + other.localPort() + ": hello chat");
+
+            chat.typeLine("hello other");
+            assertThat(other.readLine()).endsWith(": hello chat");
+            assertThat(other.readLine()).endsWith(": hello other");
+
+            // End of input: the client half-closes, gets what it is owed, and exits when the server closes.
+            chat.closeStdin();
+            assertThat(chat.awaitExit()).isZero();
+            assertThat(chat.lines()).last().asString().endsWith(": hello other");
+            server.awaitLine("closed by peer");
+        }
+    }
+
+    @Test
+    void noServerGetsOneClearLineAndExitCode1() throws Exception {
+        server.close();
+        try (ServerProcess chat = ServerProcess.startMain("chatsrv.ChatClient", "--port", Integer.toString(port))) {
+            assertThat(chat.awaitExit()).isEqualTo(1);
+            assertThat(chat.errorLines()).singleElement().asString()
+                    .startsWith("chat: cannot connect to 127.0.0.1:" + port).contains("./chatsrv");
+        }
+    }
+}
