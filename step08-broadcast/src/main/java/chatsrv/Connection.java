@@ -27,7 +27,7 @@ final class Connection {
      */
     static final int MAX_PENDING = 64 * 1024;
     /** At most this many queued messages go into one gathering write(2). */
-    static final int WRITE_BATCH = 64;
+    static final int WRITE_BATCH = 1024;
 
     final SocketChannel channel;
     final String address;
