@@ -8,27 +8,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** TCP carries bytes, not lines: the server must find the messages in whatever pieces arrive. */
-class FramingTest {
+class FramingTest extends ServerTest {
     private static final Pattern MESSAGE = Pattern.compile("message from \\S+ \\(fd -?\\d+\\): (.*)");
-
-    private ServerProcess server;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = ServerProcess.start("--port", "0");
-        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     /** The text of every message the server logged so far, in order. */
     private List<String> messages() {

@@ -3,25 +3,10 @@ package chatsrv;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Mirrors course Test2 (read): each complete line shows in the log once, and only when complete. */
-class Test2ReadTest {
-    private ServerProcess server;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = ServerProcess.start("--port", "0");
-        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+class Test2ReadTest extends ServerTest {
 
     private void awaitCount(String text, int n) {
         await().atMost(Duration.ofSeconds(2)).until(() -> server.count(text) == n);

@@ -7,27 +7,17 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** From step 02: the socket is bound and listening; a busy or bad port gets a clear answer. */
-class ListenTest {
-    private ServerProcess server;
-    private int port;
+class ListenTest extends ServerTest {
     private final List<SocketChannel> clients = new ArrayList<>();
 
-    @BeforeEach
-    void start() throws Exception {
-        server = ServerProcess.start("--port", "0");
-        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
-    }
-
     @AfterEach
-    void stop() throws Exception {
+    void closeClients() throws Exception {
         for (SocketChannel c : clients) {
             c.close();
         }
-        server.close();
     }
 
     private SocketChannel connect() throws Exception {

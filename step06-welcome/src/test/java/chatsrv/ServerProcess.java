@@ -113,6 +113,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the server to say where it listens, and returns the port. */
+    int port() {
+        return Integer.parseInt(awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
+    }
+
     /** Waits for a log line matching {@code regex} and returns its first group. */
     String awaitGroup(String text, String regex) {
         String line = awaitLine(text);

@@ -6,27 +6,11 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Mirrors course Test1 (accept): one log line per accepted client, no more, no less. */
-class Test1AcceptTest {
+class Test1AcceptTest extends ServerTest {
     static final String ACCEPTED = "accepted connection";
-
-    private ServerProcess server;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = ServerProcess.start("--port", "0");
-        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     private SocketChannel connect() throws Exception {
         return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));

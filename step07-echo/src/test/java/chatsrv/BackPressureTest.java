@@ -6,29 +6,13 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A client that sends fast and never reads must not make the server hold its echo without bound. */
-class BackPressureTest {
+class BackPressureTest extends ServerTest {
     private static final Pattern PAUSED = Pattern.compile("pausing reads from .*: (\\d+) bytes waiting");
     /** One read of up to 4 KiB can come on top of MAX_PENDING: its echo, plus a '\n' for each 1024-byte cut. */
     private static final int MOST_ONE_READ_ADDS = 4 * Connection.MAX_MESSAGE + 4;
-
-    private ServerProcess server;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = ServerProcess.start("--port", "0");
-        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     @Test
     void aClientThatNeverReadsIsPausedAndOthersAreStillServed() throws Exception {

@@ -3,27 +3,11 @@ package chatsrv;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Mirrors course Test3 (close): one `connection terminated` per client that leaves, and only then. */
-class Test3CloseTest {
+class Test3CloseTest extends ServerTest {
     static final String TERMINATED = "connection terminated";
-
-    private ServerProcess server;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = ServerProcess.start("--port", "0");
-        port = Integer.parseInt(server.awaitGroup("listening on", "listening on [\\d.]+:(\\d+)"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     private void awaitCount(String text, int n) {
         await().atMost(Duration.ofSeconds(2)).until(() -> server.count(text) == n);
