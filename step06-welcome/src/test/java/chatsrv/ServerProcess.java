@@ -134,6 +134,17 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails if the server is busy while nothing happens: over half a second it may use at most
+     * 10 ticks of CPU (100 ms). A spinning loop takes a whole core, 50 ticks, and still 25 on a
+     * machine busy with other work; the allowance is for the JVM's own compiler and GC threads.
+     */
+    void assertNotSpinning() {
+        long before = Proc.cpuTicks(pid());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> Proc.cpuTicks(pid()) - before <= 10);
+    }
+
     /** The end of what the server wrote, for a failure message. */
     private String lastOutput() {
         List<String> out = lines();

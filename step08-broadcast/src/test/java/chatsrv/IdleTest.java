@@ -1,8 +1,5 @@
 package chatsrv;
 
-import static org.awaitility.Awaitility.await;
-
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,11 +20,7 @@ class IdleTest extends ServerTest {
             for (Client c : clients) {
                 c.readLine();
             }
-            long before = Proc.cpuTicks(server.pid());
-
-            // A spinning loop burns about 30 ticks in 300 ms; a few leave room for the JIT and GC threads.
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
-                    .until(() -> Proc.cpuTicks(server.pid()) - before <= 5);
+            server.assertNotSpinning();
         } finally {
             for (Client c : clients) {
                 c.close();
