@@ -92,25 +92,25 @@ class ConnectionOutputTest {
     void aSharedBufferIsWrittenWholeToEveryQueueThatHoldsIt() throws IOException {
         Pair slow = pair();
         Pair fast = pair();
-        ByteBuffer big = pattern(4 << 20);
+        ByteBuffer big = pattern(16 << 20);
         ByteBuffer tail = pattern(100);
         for (Pair p : List.of(slow, fast)) {
             p.connection().send(big);
             p.connection().send(tail);
         }
 
-        slow.connection().flush(batch); // partial: 4 MiB do not fit in the socket buffers
+        slow.connection().flush(batch); // partial: 16 MiB (loopback buffers here take about 4) do not fit in the socket buffers
         assertThat(slow.connection().pendingBytes()).isPositive();
         ByteArrayOutputStream toFast = new ByteArrayOutputStream();
         drainWhile(fast, () -> fast.connection().pendingBytes() > 0, toFast);
         ByteArrayOutputStream toSlow = new ByteArrayOutputStream();
         drainWhile(slow, () -> slow.connection().pendingBytes() > 0, toSlow);
-        readAll(fast, (4 << 20) + 100, toFast);
-        readAll(slow, (4 << 20) + 100, toSlow);
+        readAll(fast, (16 << 20) + 100, toFast);
+        readAll(slow, (16 << 20) + 100, toSlow);
 
-        byte[] expected = new byte[(4 << 20) + 100];
-        big.get(0, expected, 0, 4 << 20);
-        tail.get(0, expected, 4 << 20, 100);
+        byte[] expected = new byte[(16 << 20) + 100];
+        big.get(0, expected, 0, 16 << 20);
+        tail.get(0, expected, 16 << 20, 100);
         assertThat(toFast.toByteArray()).isEqualTo(expected);
         assertThat(toSlow.toByteArray()).isEqualTo(expected);
         assertThat(big.position()).as("the shared buffer is left as it was found").isZero();
@@ -119,7 +119,7 @@ class ConnectionOutputTest {
     @Test
     void opWriteIsWantedExactlyWhileOutputIsPending() throws IOException {
         Pair p = pair();
-        p.connection().send(pattern(4 << 20));
+        p.connection().send(pattern(16 << 20));
 
         p.connection().flush(batch);
         assertThat(p.connection().pendingBytes()).isPositive();
@@ -132,7 +132,7 @@ class ConnectionOutputTest {
     @Test
     void readsPauseWhileTooMuchIsPendingAndResumeWhenItDrains() throws IOException {
         Pair p = pair();
-        p.connection().send(pattern(4 << 20));
+        p.connection().send(pattern(16 << 20));
 
         p.connection().flush(batch);
         assertThat(p.connection().pendingBytes()).isGreaterThanOrEqualTo(Connection.MAX_PENDING);
