@@ -166,6 +166,7 @@ final class ServerProcess implements AutoCloseable {
         long before = Proc.cpuTicks(pid());
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .until(() -> Proc.cpuTicks(pid()) - before <= 10);
+        System.out.printf("measured: %d CPU ticks in 500 ms while idle%n", Proc.cpuTicks(pid()) - before);
     }
 
     /** The end of what the server wrote, for a failure message. */
