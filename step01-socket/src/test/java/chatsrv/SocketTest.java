@@ -32,8 +32,8 @@ class SocketTest {
         long inode = Proc.socketInode(Proc.fdTarget(server.pid(), fd));
 
         // The kernel lists a TCP socket in /proc/net/tcp once it has an address (bound,
-        // listening or connected). A fresh socket is in none of those tables: lsof calls it
-        // CLOSED, and ss does not show it at all.
+        // listening or connected). A fresh socket is in none of those tables: ss does not show
+        // it, and lsof, finding no address, shows only "sock ... protocol: TCP".
         assertThat(Proc.tcp()).noneMatch(row -> row.inode() == inode);
     }
 
