@@ -12,7 +12,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,12 +46,7 @@ public final class ChatClient implements Callable<Integer> {
     private final ByteBuffer outgoing = ByteBuffer.allocate(64 * 1024).flip();
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new ChatClient())
-                .setParameterExceptionHandler((e, a) -> {
-                    e.getCommandLine().getErr().println("chat: " + e.getMessage() + " (see chat --help)");
-                    return CommandLine.ExitCode.USAGE;
-                });
-        System.exit(cli.execute(args));
+        System.exit(Main.execute(new ChatClient(), args));
     }
 
     @Override

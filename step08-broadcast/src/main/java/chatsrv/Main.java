@@ -58,13 +58,19 @@ public final class Main implements Callable<Integer> {
     boolean prefix;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main())
-                // A bad value gets one line and exit code 2, not the whole usage text.
-                .setParameterExceptionHandler((e, a) -> {
-                    e.getCommandLine().getErr().println("chatsrv: " + e.getMessage() + " (see chatsrv --help)");
-                    return CommandLine.ExitCode.USAGE;
-                });
-        System.exit(cli.execute(args));
+        System.exit(execute(new Main(), args));
+    }
+
+    /** Runs a command line (this one or the chat client's): a bad option or value gets one line and exit code 2. */
+    static int execute(Object command, String[] args) {
+        CommandLine cli = new CommandLine(command);
+        String name = cli.getCommandName();
+        // one line, not picocli's default of the whole usage text
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cli.execute(args);
     }
 
     @Override
