@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,10 +72,11 @@ final class EventLoop {
     }
 
     /**
-     * The JVM loads a class when it is first used, and reading the class file takes a
-     * descriptor. Connection is first used at the first accept: if that client took the last
-     * descriptor, the loop thread would die of NoClassDefFoundError. So load it now, while
-     * descriptors are free (DescriptorExhaustionTest proves it).
+     * The JVM loads a class when it is first used. From a jar that costs no descriptor (the jar
+     * is open already), but from a directory of classes (as the tests and IDEs run us) reading
+     * the class file takes one. Connection is first used at the first accept: if that client
+     * took the last descriptor, the loop thread would die of NoClassDefFoundError. So load it
+     * now, while descriptors are free (DescriptorExhaustionTest proves it).
      */
     private static void loadClassesNow() {
         try {

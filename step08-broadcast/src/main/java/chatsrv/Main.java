@@ -31,7 +31,7 @@ import sun.misc.Signal;
 @Command(name = "chatsrv", mixinStandardHelpOptions = true, sortOptions = false,
         version = "chatsrv (step08-broadcast)",
         description = "An event-driven TCP chat server: every line a client sends goes to every client.",
-        footer = "Example: chatsrv --port 3100 --idle-timeout 10m, then in other terminals: nc 127.0.0.1 3100")
+        footer = {"", "Example: chatsrv --port 3100 --idle-timeout 10m", "and in other terminals: nc 127.0.0.1 3100"})
 public final class Main implements Callable<Integer> {
     /** How many finished handshakes the kernel may queue for us: enough for a burst of thousands of connects. */
     static final int BACKLOG = 1024;

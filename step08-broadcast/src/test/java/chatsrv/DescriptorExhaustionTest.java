@@ -59,10 +59,10 @@ class DescriptorExhaustionTest extends ServerTest {
     }
 
     /**
-     * The JDK loads classes and data files on first use, and loading one needs a descriptor.
-     * If the first client ever took the last descriptor, the first greeting, message and close
-     * would load the code for them with none left: the loop thread would die of
-     * NoClassDefFoundError. The server exercises those paths at start-up; this proves it.
+     * The JVM loads a class on first use, and loading one from a directory of classes (as this
+     * test runs the server) needs a descriptor. If the first client ever took the last one, the
+     * loop thread would die of NoClassDefFoundError loading Connection at that first accept. The
+     * server loads it at start-up; this proves it, through a greeting, a message and a close.
      */
     @Test
     void theFirstClientMayTakeTheLastDescriptor() throws Exception {
