@@ -67,6 +67,11 @@ public final class Main implements Callable<Integer> {
             description = "fanout: lines sent but not yet received by all (default 256)")
     Integer window;
 
+    @Option(names = "--in-flight", paramLabel = "N",
+            description = "connections being opened and not yet greeted at a time (default 32, under the "
+                    + "listen backlog of 50 of steps 02-07; step08's backlog is 1024)")
+    int inFlight = IN_FLIGHT;
+
     @Option(names = "--server-pid", paramLabel = "PID",
             description = "conns: the server whose VmRSS to read (default: the one listening on the port)")
     Long serverPid;
@@ -128,7 +133,7 @@ public final class Main implements Callable<Integer> {
     /** fanout, chatty, latency: connect, probe, send for the duration, drain, count. */
     private Report load(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
         try (Loop loop = new Loop(target, p.size())) {
-            connect(loop, p, where, err);
+            connect(loop, p, inFlight, where, err);
             Loop.Probe probe = loop.probe(10 * SECOND);
             if (!probe.echoed()) {
                 throw new Failure("the server at " + where + " did not send our line back within 10 s:"
@@ -149,7 +154,7 @@ public final class Main implements Callable<Integer> {
         long before = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
         try (Loop loop = new Loop(target, p.size())) {
             long start = System.nanoTime();
-            connect(loop, p, where, err);
+            connect(loop, p, inFlight, where, err);
             long connectNanos = System.nanoTime() - start;
             long after = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
             String note = pid.isEmpty() ? "unknown: found no process listening on port " + port + " (pass --server-pid)"
@@ -162,8 +167,8 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static void connect(Loop loop, Plan p, String where, PrintWriter err) throws IOException, Failure {
-        loop.connect(p.connections(), IN_FLIGHT, CONNECT_TIMEOUT,
+    private static void connect(Loop loop, Plan p, int inFlight, String where, PrintWriter err) throws IOException, Failure {
+        loop.connect(p.connections(), inFlight, CONNECT_TIMEOUT,
                 () -> err.printf("connecting: %,d of %,d greeted%n", loop.greeted, p.connections()));
         if (loop.open() > 0) {
             return;
@@ -220,6 +225,7 @@ public final class Main implements Callable<Integer> {
                 "--size must be " + Codec.MIN_SIZE + " to " + Codec.MAX_SIZE + ", not " + s);
         check(d > 0 && d <= 3600, "--duration must be more than 0 and at most 3600 seconds, not " + d);
         check(w >= 1 && w <= 1_000_000, "--window must be 1 to 1000000, not " + w);
+        check(inFlight >= 1 && inFlight <= 100_000, "--in-flight must be 1 to 100000, not " + inFlight);
         return switch (scenario) {
             case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w);
             case conns -> new Plan(scenario, c, 0, 0, s, d, w);
