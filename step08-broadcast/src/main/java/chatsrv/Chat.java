@@ -15,7 +15,7 @@ final class Chat {
     private static final ByteBuffer WELCOME = line("Welcome to chatsrv! Every line you send goes to everyone here.");
     private static final ByteBuffer SERVER_FULL = line("Sorry, chatsrv is full. Try again later.");
     private static final ByteBuffer GOODBYE = line("chatsrv is shutting down. Bye!");
-    /** Outgoing lines are cut from direct buffers this big (see encode). */
+    /** Outgoing lines are appended to direct buffers this big (see encode). */
     private static final int ARENA_SIZE = 64 * 1024;
     private static final byte[] NO_PREFIX = {};
 
@@ -36,10 +36,10 @@ final class Chat {
 
     void onMessage(Connection from, ByteBuffer message) {
         log.info("message from %s: %s", from, printable(message));
-        // Encoded once; every recipient's queue holds this same buffer: no copy per recipient.
-        ByteBuffer line = encode(from, message);
+        // Encoded once; every recipient's queue gets these same bytes: no copy per recipient.
+        int start = encode(from, message);
         for (Connection member : members) {
-            member.send(line);
+            member.send(arena, start, arena.position());
         }
     }
 
@@ -57,21 +57,24 @@ final class Chat {
     }
 
     /**
-     * The message as it goes out: the sender's address if --prefix, the bytes as they came, and
-     * '\n'. It is cut from a big direct buffer, the arena, rather than allocated alone: a heap
-     * buffer would be copied into a temporary direct one by every write(2) to every recipient,
-     * and allocating a direct buffer per message is slow. The arena's memory comes back once
-     * no queue holds any line cut from it.
+     * Appends the message as it goes out to the arena: the sender's address if --prefix, the
+     * bytes as they came, and '\n'. Returns where it starts; it ends at the arena's position.
+     *
+     * <p>The arena is a big direct buffer that lines are appended to one after the other. Direct,
+     * because the JDK copies a heap buffer into a temporary direct one on every write(2), to
+     * every recipient; one buffer for many lines, because allocating a direct buffer per
+     * message is slow; one after the other, so that a recipient's queue covers a whole pass's
+     * lines with one view (Connection.send). When the arena is full, a new one takes over; the
+     * old one's memory comes back once no queue looks at it.
      */
-    private ByteBuffer encode(Connection from, ByteBuffer message) {
+    private int encode(Connection from, ByteBuffer message) {
         byte[] sender = prefix ? (from.address + ": ").getBytes(UTF_8) : NO_PREFIX;
-        int size = sender.length + message.remaining() + 1;
-        if (arena.remaining() < size) {
+        if (arena.remaining() < sender.length + message.remaining() + 1) {
             arena = ByteBuffer.allocateDirect(ARENA_SIZE);
         }
-        ByteBuffer line = arena.slice(arena.position(), size);
-        arena.position(arena.position() + size);
-        return line.put(sender).put(message).put((byte) '\n').clear();
+        int start = arena.position();
+        arena.put(sender).put(message).put((byte) '\n');
+        return start;
     }
 
     private static ByteBuffer line(String text) {
@@ -84,16 +87,30 @@ final class Chat {
      * as \xNN, so that no client can break a log line or send escape codes to a terminal.
      */
     static String printable(ByteBuffer message) {
-        String text = UTF_8.decode(message.duplicate()).toString();
-        StringBuilder out = new StringBuilder(text.length());
+        byte[] bytes = new byte[message.remaining()];
+        message.get(message.position(), bytes);
+        boolean clean = true;
+        for (byte b : bytes) {
+            clean &= !isControl(b); // a byte of a multi-byte UTF-8 character is never one
+        }
+        String text = new String(bytes, UTF_8);
+        if (clean) {
+            return text; // nearly every message: nothing to escape
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (isControl(c)) {
                 out.append(String.format("\\x%02x", (int) c));
             } else {
                 out.append(c);
             }
         }
         return out.toString();
+    }
+
+    /** Bytes 0x00-0x1f and 0x7f, and the same characters. */
+    private static boolean isControl(int c) {
+        return c >= 0 && c < 0x20 || c == 0x7f;
     }
 }

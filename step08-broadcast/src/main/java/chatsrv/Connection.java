@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -26,8 +27,11 @@ final class Connection {
      * client itself, whose send blocks.
      */
     static final int MAX_PENDING = 64 * 1024;
-    /** At most this many queued messages go into one gathering write(2). */
-    static final int WRITE_BATCH = 1024;
+    /**
+     * At most this many views go into one gathering write(2). A queue is rarely longer than
+     * two or three (see send); a long one is a slow client's: many arenas' worth of lines.
+     */
+    static final int WRITE_BATCH = 64;
 
     final SocketChannel channel;
     final String address;
@@ -38,12 +42,14 @@ final class Connection {
      */
     private ByteBuffer unfinished;
     /**
-     * Output not yet taken by the socket, oldest first. The buffers are shared with the queues
-     * of every other recipient, so we never move their position between writes: how far the
-     * head has been written is {@code headWritten}.
+     * Output not yet taken by the socket, oldest first. Each entry is a view of our own on
+     * bytes that the queues of other connections may share (see send): the JDK moves the
+     * view's position as the socket takes bytes, and the bytes themselves are never changed.
      */
     private final Deque<ByteBuffer> out = new ArrayDeque<>();
-    private int headWritten;
+    /** The buffer that the newest view in {@code out} looks at, and where in it that view ends. */
+    private ByteBuffer tailSource;
+    private int tailEnd;
     private long pendingBytes;
     /** The event loop's list of connections to flush at the end of this pass, and whether we are on it. */
     private final List<Connection> toFlush;
@@ -93,22 +99,38 @@ final class Connection {
     }
 
     /**
-     * Queues a message for the client; the event loop writes it at the end of this pass, with
-     * whatever else the pass queued. The buffer may be shared with other queues: its position
-     * must be 0 and it is never changed for good.
+     * Queues bytes {@code [from, to)} of {@code shared} for the client; the event loop writes
+     * them at the end of this pass, with whatever else the pass queued. {@code shared} may be
+     * in other queues too, so it is never changed: the queue holds views of it. When these bytes
+     * come right after the ones queued last, as every broadcast line does (Chat encodes lines
+     * one after the other into one buffer), the newest view just grows to cover them: however
+     * many lines a pass brings, the queue usually gains no entry at all.
      */
-    void send(ByteBuffer message) {
-        out.add(message);
-        pendingBytes += message.limit();
+    void send(ByteBuffer shared, int from, int to) {
+        if (!out.isEmpty() && shared == tailSource && from == tailEnd) {
+            ByteBuffer tail = out.peekLast();
+            tail.limit(tail.limit() + (to - from));
+        } else {
+            // a view that may grow up to the end of shared: its capacity runs that far
+            out.add(shared.slice(from, shared.capacity() - from).limit(to - from));
+            tailSource = shared;
+        }
+        tailEnd = to;
+        pendingBytes += to - from;
         if (!flushScheduled) {
             flushScheduled = true;
             toFlush.add(this);
         }
     }
 
+    /** Queues all of {@code shared}, a buffer that holds one whole line (the greeting, say). */
+    void send(ByteBuffer shared) {
+        send(shared, 0, shared.limit());
+    }
+
     /**
-     * Writes as much of the queue as the socket takes now, with one gathering write(2) for up
-     * to WRITE_BATCH messages. What it does not take stays queued, and only then do we ask to
+     * Writes as much of the queue as the socket takes now, with one gathering write(2) of up
+     * to WRITE_BATCH views. What it does not take stays queued, and only then do we ask to
      * hear when the socket is writable: a socket with room in its send buffer is always
      * writable, so OP_WRITE left on with nothing to send would wake the loop again and again.
      * Reading stops while too much waits (back-pressure).
@@ -116,29 +138,19 @@ final class Connection {
     void flush(ByteBuffer[] batch) throws IOException {
         while (!out.isEmpty()) {
             int n = 0;
-            for (ByteBuffer message : out) {
-                batch[n++] = message;
+            for (ByteBuffer view : out) {
+                batch[n++] = view;
                 if (n == batch.length) {
                     break;
                 }
             }
-            batch[0].position(headWritten);
-            long offered = -headWritten;
-            for (int i = 0; i < n; i++) {
-                offered += batch[i].limit();
+            pendingBytes -= channel.write(batch, 0, n);
+            boolean tookAll = !batch[n - 1].hasRemaining();
+            Arrays.fill(batch, 0, n, null);
+            while (!out.isEmpty() && !out.peek().hasRemaining()) {
+                out.remove();
             }
-            long written = channel.write(batch, 0, n);
-            for (int i = 0; i < n; i++) {
-                batch[i].position(0); // the shared buffers go back as every other queue expects them
-                batch[i] = null;
-            }
-            pendingBytes -= written;
-            long done = headWritten + written;
-            while (!out.isEmpty() && done >= out.peek().limit()) {
-                done -= out.remove().limit();
-            }
-            headWritten = (int) done;
-            if (written < offered) {
+            if (!tookAll) {
                 break; // the socket's send buffer is full: the rest waits for OP_WRITE
             }
         }
@@ -149,6 +161,11 @@ final class Connection {
     /** Bytes queued for the client and not yet taken by its socket. */
     long pendingBytes() {
         return pendingBytes;
+    }
+
+    /** How many entries the output queue has: one per run of adjacent bytes (see send). */
+    int queuedViews() {
+        return out.size();
     }
 
     boolean readsPaused() {

@@ -143,14 +143,18 @@ class ConnectionOutputTest {
     }
 
     @Test
-    void manyMessagesGoOutInOrderAcrossGatheringWrites() throws IOException {
+    void linesThatFollowEachOtherInOneBufferGrowOneViewAndGoOutInOrder() throws IOException {
         Pair p = pair();
+        ByteBuffer arena = ByteBuffer.allocateDirect(1 << 20);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        for (int i = 0; i < 10 * Connection.WRITE_BATCH; i++) {
+        for (int i = 0; i < 10_000; i++) {
             byte[] line = ("message " + i + "\n").getBytes();
             expected.write(line);
-            p.connection().send(ByteBuffer.wrap(line));
+            int start = arena.position();
+            arena.put(line);
+            p.connection().send(arena, start, arena.position());
         }
+        assertThat(p.connection().queuedViews()).as("10,000 adjacent lines, one view").isEqualTo(1);
 
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         drainWhile(p, () -> p.connection().pendingBytes() > 0, received);
@@ -158,5 +162,45 @@ class ConnectionOutputTest {
 
         assertThat(received.toString()).isEqualTo(expected.toString());
         assertThat(toFlush).as("every send put the connection on the flush list once").containsExactly(p.connection());
+    }
+
+    @Test
+    void aLineAfterAPartialWriteStillGoesOutWholeAndInOrder() throws IOException {
+        Pair p = pair();
+        ByteBuffer arena = pattern(32 << 20);
+        p.connection().send(arena, 0, 16 << 20);
+        p.connection().flush(batch); // partial: the view's position is now somewhere inside it
+        assertThat(p.connection().pendingBytes()).isPositive();
+        p.connection().send(arena, 16 << 20, 32 << 20); // grows the partly written view
+        ByteBuffer other = pattern(100);
+        p.connection().send(other);
+        assertThat(p.connection().queuedViews()).isEqualTo(2);
+
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        drainWhile(p, () -> p.connection().pendingBytes() > 0, received);
+        readAll(p, (32 << 20) + 100, received);
+
+        byte[] expected = new byte[(32 << 20) + 100];
+        arena.get(0, expected, 0, 32 << 20);
+        other.get(0, expected, 32 << 20, 100);
+        assertThat(received.toByteArray()).isEqualTo(expected);
+    }
+
+    @Test
+    void moreViewsThanOneGatheringWriteTakesAllGoOutInOrder() throws IOException {
+        Pair p = pair();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 10 * Connection.WRITE_BATCH; i++) {
+            byte[] line = ("message " + i + "\n").getBytes();
+            expected.write(line);
+            p.connection().send(ByteBuffer.wrap(line)); // separate buffers: a view each
+        }
+        assertThat(p.connection().queuedViews()).isEqualTo(10 * Connection.WRITE_BATCH);
+
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        drainWhile(p, () -> p.connection().pendingBytes() > 0, received);
+        readAll(p, expected.size(), received);
+
+        assertThat(received.toString()).isEqualTo(expected.toString());
     }
 }
