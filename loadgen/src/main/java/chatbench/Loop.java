@@ -74,6 +74,8 @@ final class Loop implements AutoCloseable {
     private final Selector selector;
     /** One read buffer for all connections: the loop reads one socket at a time. */
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+    /** Every line is decoded into this one: the loop handles one line at a time. */
+    private final Codec.Message message = new Codec.Message();
     private long now;                    // System.nanoTime() as of the last read or wakeup
 
     boolean broadcast = true;            // until the probe says otherwise
@@ -408,16 +410,16 @@ final class Loop implements AutoCloseable {
         if (c.state != State.READY) {
             return;                     // closed by an earlier line of the same read
         }
-        Codec.Message m = Codec.decode(b, from, to);
-        if (m == null) {
+        Codec.Message m = message;
+        if (!Codec.decode(b, from, to, size, m)) {
             stats.otherLines++;
-        } else if (m.sender() == Codec.PROBE) {
+        } else if (m.sender == Codec.PROBE) {
             if (c.probeArrived < 0) {
                 c.probeArrived = now;
                 probeArrivals++;
             }
-        } else if (c.from != null && m.sender() < c.from.length) {
-            stats.delivered(c.from[m.sender()], m, now);
+        } else if (c.from != null && m.sender < c.from.length) {
+            stats.delivered(c.from[m.sender], m.seq, m.sentNanos, now);
         } else {
             stats.otherLines++;         // a message from another bench run on the same server
         }

@@ -21,7 +21,7 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
                 loop.connectError == null ? null : loop.connectError.toString(),
                 loop.closedAfterGreeting, loop.closeReason, loop.stats.otherLines,
                 loop.runNanos / 1e9, loop.sentInRun, loop.deliveredInRun, loop.bytesInInRun, loop.bytesOutInRun,
-                Stats.Latency.of(loop.stats.latency), Stats.Latency.of(loop.stats.sendLag),
+                Stats.Latency.of(loop.stats.latency()), Stats.Latency.of(loop.stats.sendLag),
                 loop.senderTotals(), conns);
     }
 

@@ -15,10 +15,21 @@ final class Stats {
     /**
      * Every delivery's latency, in nanoseconds, to 3 significant digits. HdrHistogram keeps
      * counts in buckets instead of keeping every value: fixed memory, however long the run.
+     * Read it through {@link #latency()}.
      */
-    final Histogram latency = new Histogram(MAX_LATENCY, 3);
-    /** The same, for the progress line; emptied every second. */
-    final Histogram lastSecond = new Histogram(MAX_LATENCY, 3);
+    private final Histogram latency = new Histogram(MAX_LATENCY, 3);
+    /**
+     * {@link #latency} as it was at the last progress line. The next line's second is the
+     * difference: one histogram to record into per delivery instead of two.
+     */
+    private final Histogram latencyAtTick = new Histogram(MAX_LATENCY, 3);
+    /**
+     * Deliveries with the same latency, to the nanosecond, not yet in the histogram. Lines that
+     * were sent together (one send time) and read together (one arrival time) have the same
+     * latency: fanout reads hundreds at a time, and records them as one value and a count.
+     */
+    private long runLatency = -1;
+    private long runLength;
     /**
      * How late the bench itself wrote each fixed-rate message, behind its schedule: select()
      * wakes up late, a machine this small is busy, and the JVM pauses. The corrected latency
@@ -35,13 +46,29 @@ final class Stats {
     private long tickSent;
     private long tickDelivered;
 
-    /** A message reached a receiver at {@code now}. */
-    void delivered(SeqTracker from, Codec.Message m, long now) {
-        from.accept(m.seq());
+    /** Message {@code seq}, sent at {@code sentNanos}, reached a receiver at {@code now}. */
+    void delivered(SeqTracker from, long seq, long sentNanos, long now) {
+        from.accept(seq);
         delivered++;
-        long nanos = Math.max(0, Math.min(now - m.sentNanos(), MAX_LATENCY));
-        latency.recordValue(nanos);
-        lastSecond.recordValue(nanos);
+        long nanos = Math.max(0, Math.min(now - sentNanos, MAX_LATENCY));
+        if (nanos != runLatency) {
+            endRun();
+            runLatency = nanos;
+        }
+        runLength++;
+    }
+
+    private void endRun() {
+        if (runLength > 0) {
+            latency.recordValueWithCount(runLatency, runLength);
+            runLength = 0;
+        }
+    }
+
+    /** Every delivery's latency so far. */
+    Histogram latency() {
+        endRun();
+        return latency;
     }
 
     /** A fixed-rate message due at {@code intended} is being written at {@code now}. */
@@ -51,12 +78,14 @@ final class Stats {
 
     /** The progress line for the second that just ended; starts the next one. */
     String tick(double secondsSoFar) {
+        Histogram lastSecond = latency().copy();
+        lastSecond.subtract(latencyAtTick);
+        latencyAtTick.add(lastSecond);
         String line = String.format(Locale.ROOT, "%5.0f s  %,10d sends/s  %,12d deliveries/s  p99 %s",
                 secondsSoFar, sent - tickSent, delivered - tickDelivered,
                 lastSecond.getTotalCount() == 0 ? "-" : millis(lastSecond.getValueAtPercentile(99)));
         tickSent = sent;
         tickDelivered = delivered;
-        lastSecond.reset();
         return line;
     }
 

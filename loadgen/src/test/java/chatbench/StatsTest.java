@@ -96,11 +96,11 @@ class StatsTest {
         Stats.SeqTracker a = new Stats.SeqTracker();
         Stats.SeqTracker b = new Stats.SeqTracker();
         for (long seq = 0; seq < schedule.due(unstuck); seq++) {
-            corrected.delivered(a, new Codec.Message(1, seq, schedule.intended(seq)), unstuck);
-            naive.delivered(b, new Codec.Message(1, seq, unstuck), unstuck);
+            corrected.delivered(a, seq, schedule.intended(seq), unstuck);
+            naive.delivered(b, seq, unstuck, unstuck);
         }
-        Stats.Latency right = Stats.Latency.of(corrected.latency);
-        Stats.Latency wrong = Stats.Latency.of(naive.latency);
+        Stats.Latency right = Stats.Latency.of(corrected.latency());
+        Stats.Latency wrong = Stats.Latency.of(naive.latency());
         assertThat(right.count()).isEqualTo(11);
         assertThat((double) right.p50()).isCloseTo(50 * MS, within(0.001 * 50 * MS));
         assertThat((double) right.max()).isCloseTo(100 * MS, within(0.001 * 100 * MS));
@@ -110,7 +110,42 @@ class StatsTest {
     @Test
     void aLatencyBeyondTheRangeIsClampedNotAnError() {
         Stats stats = new Stats();
-        stats.delivered(new Stats.SeqTracker(), new Codec.Message(1, 0, 0), 10 * Stats.MAX_LATENCY);
-        assertThat(stats.latency.getMaxValue()).isGreaterThanOrEqualTo(Stats.MAX_LATENCY);
+        stats.delivered(new Stats.SeqTracker(), 0, 0, 10 * Stats.MAX_LATENCY);
+        assertThat(stats.latency().getMaxValue()).isGreaterThanOrEqualTo(Stats.MAX_LATENCY);
+    }
+
+    /** Runs of equal latencies are recorded as one value and a count: the histogram must not tell. */
+    @Test
+    void everyDeliveryIsInTheHistogramRunsOrNot() {
+        Stats stats = new Stats();
+        Histogram expected = new Histogram(Stats.MAX_LATENCY, 3);
+        Stats.SeqTracker from = new Stats.SeqTracker();
+        long[] latencies = {5 * MS, 5 * MS, 5 * MS, 7 * MS, 5 * MS, 0, 0, 9 * MS, 9 * MS, 1};
+        for (int i = 0; i < latencies.length; i++) {
+            stats.delivered(from, i, 100 * MS - latencies[i], 100 * MS);
+            expected.recordValue(latencies[i]);
+            assertThat(stats.latency()).as("after %d", i).isEqualTo(expected);
+        }
+        stats.delivered(from, 10, 100 * MS - 1, 100 * MS);      // the same as the last: a run across a read of the histogram
+        expected.recordValue(1);
+        assertThat(stats.latency()).isEqualTo(expected);
+        assertThat(stats.delivered).isEqualTo(11);
+        assertThat(from.received).isEqualTo(11);
+    }
+
+    @Test
+    void theProgressLineShowsTheLastSecondOnly() {
+        Stats stats = new Stats();
+        Stats.SeqTracker from = new Stats.SeqTracker();
+        for (int i = 0; i < 100; i++) {
+            stats.delivered(from, i, 0, 2 * MS);
+        }
+        assertThat(stats.tick(1)).contains("100 deliveries/s", "p99 2.0");
+        for (int i = 100; i < 110; i++) {
+            stats.delivered(from, i, 0, 50 * MS);
+        }
+        assertThat(stats.tick(2)).contains(" 10 deliveries/s", "p99 50.0");
+        assertThat(stats.tick(3)).contains(" 0 deliveries/s", "p99 -");
+        assertThat(stats.latency().getTotalCount()).isEqualTo(110);
     }
 }
