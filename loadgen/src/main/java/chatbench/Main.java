@@ -83,6 +83,12 @@ public final class Main implements Callable<Integer> {
                     + "listen backlog of 50 of steps 02-07; step08's backlog is 1024)")
     int inFlight = IN_FLIGHT;
 
+    @Option(names = "--warm-up", paramLabel = "N",
+            description = "conns: rounds of connecting all the clients and closing them again before the "
+                    + "measured round (default 1; 0 measures a server that has just started, which also "
+                    + "compiles its code and touches its memory for the first time)")
+    int warmUps = 1;
+
     @Option(names = "--server-pid", paramLabel = "PID",
             description = "conns: the server whose VmRSS to read (default: the one listening on the port)")
     Long serverPid;
@@ -159,22 +165,53 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** conns: many idle connections, the server's memory for them, then one line to all. */
+    /**
+     * conns: many idle connections, the server's memory for them, then one line to all. The
+     * first connections a JVM serves also pay for compiling the code that serves them and for
+     * touching its heap for the first time; the warm-up rounds take that, and the report shows
+     * the first round beside the measured one.
+     */
     private Report conns(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
         OptionalLong pid = serverPid != null ? OptionalLong.of(serverPid) : Proc.pidListeningOn(port);
-        long before = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+        Report.Round first = null;
+        for (int round = 1; round <= warmUps; round++) {
+            try (Loop loop = new Loop(target, p.size())) {
+                Report.Round r = connectAll(loop, p, pid, where, err);
+                first = first != null ? first : r;
+                err.printf("conns: warm-up round %d of %d: %,d greeted in %.3f s; closing them%n",
+                        round, warmUps, r.greeted(), r.connectNanos() / 1e9);
+            }
+            sleep(SECOND);                  // for the server to see every FIN and close its end
+        }
         try (Loop loop = new Loop(target, p.size())) {
-            long start = System.nanoTime();
-            connect(loop, p, inFlight, where, err);
-            long connectNanos = System.nanoTime() - start;
-            long after = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+            Report.Round measured = connectAll(loop, p, pid, where, err);
             String note = pid.isEmpty() ? "unknown: found no process listening on port " + port + " (pass --server-pid)"
-                    : before < 0 || after < 0 ? "unknown: cannot read /proc/" + pid.getAsLong() + "/status"
+                    : measured.rssBeforeKb() < 0 || measured.rssAfterKb() < 0
+                    ? "unknown: cannot read /proc/" + pid.getAsLong() + "/status"
                     : null;
             boolean gaveUp = loop.greeted + loop.refused + loop.failed < p.connections();
-            Report.Conns found = new Report.Conns(loop.greeted, connectNanos, gaveUp, pid.orElse(-1), before, after, note);
+            Report.Conns found = new Report.Conns(measured, gaveUp, pid.orElse(-1), note, warmUps, first);
             err.printf("conns: %,d greeted; sending one line to all%n", loop.open());
             return Report.of(p, where, loop, loop.probe(30 * SECOND), found);
+        }
+    }
+
+    /** Connects every client of the plan and waits for the greetings: how long, and the server's RSS around it. */
+    private Report.Round connectAll(Loop loop, Plan p, OptionalLong pid, String where, PrintWriter err)
+            throws IOException, Failure {
+        long before = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+        long start = System.nanoTime();
+        connect(loop, p, inFlight, where, err);
+        long connectNanos = System.nanoTime() - start;
+        long after = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+        return new Report.Round(loop.greeted, connectNanos, before, after);
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -237,6 +274,7 @@ public final class Main implements Callable<Integer> {
         check(d > 0 && d <= 3600, "--duration must be more than 0 and at most 3600 seconds, not " + d);
         check(w >= 1 && w <= 1_000_000, "--window must be 1 to 1000000, not " + w);
         check(inFlight >= 1 && inFlight <= 100_000, "--in-flight must be 1 to 100000, not " + inFlight);
+        check(warmUps >= 0 && warmUps <= 10, "--warm-up must be 0 to 10, not " + warmUps);
         return switch (scenario) {
             case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w);
             case conns -> new Plan(scenario, c, 0, 0, s, d, w);

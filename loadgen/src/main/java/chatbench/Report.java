@@ -13,8 +13,18 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
               Stats.Latency latency, Stats.Latency sendLag, List<Stats.SenderTotals> senders, Conns conns) {
 
     /** What only the conns scenario finds; a memory figure of -1 is unknown, and memoryNote says why. */
-    record Conns(int greeted, long connectNanos, boolean gaveUp, long pid, long rssBeforeKb, long rssAfterKb,
-                 String memoryNote) {}
+    record Conns(Round measured, boolean gaveUp, long pid, String memoryNote, int warmUps, Round first) {
+        int greeted() {
+            return measured.greeted();
+        }
+    }
+
+    /** One round of conns: how many were greeted, in how long, and the server's VmRSS around it (-1: unknown). */
+    record Round(int greeted, long connectNanos, long rssBeforeKb, long rssAfterKb) {
+        double kbPerConnection() {
+            return (rssAfterKb - rssBeforeKb) / (double) Math.max(1, greeted);
+        }
+    }
 
     static Report of(Main.Plan p, String target, Loop loop, Loop.Probe probe, Conns conns) {
         return new Report(p, target, probe, loop.greeted, loop.refused, loop.refusal, loop.failed,
@@ -54,13 +64,23 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
         if (conns != null) {
             t.append(f("%s: %,d idle connections to %s (%s server)%n%n",
                     plan.scenario(), plan.connections(), target, server()));
-            t.append(f("  connected and greeted  %,d in %.3f s (%,.0f/s)%s%n", conns.greeted(),
-                    conns.connectNanos() / 1e9, conns.greeted() / (conns.connectNanos() / 1e9),
+            Round m = conns.measured();
+            if (conns.first() != null) {
+                Round c = conns.first();
+                t.append(f("  first round            %,d connected and greeted in %.3f s%s%n", c.greeted(),
+                        c.connectNanos() / 1e9, conns.memoryNote() != null ? ""
+                        : f(", VmRSS %,d kB before, %,d kB after: %.1f kB per connection",
+                            c.rssBeforeKb(), c.rssAfterKb(), c.kbPerConnection())));
+                t.append(f("                         (a server's first connections also pay for compiling its code and%n"
+                        + "                         touching its memory for the first time)%n"));
+                t.append(f("  then, after %d warm-up round%s:%n", conns.warmUps(), conns.warmUps() == 1 ? "" : "s"));
+            }
+            t.append(f("  connected and greeted  %,d in %.3f s (%,.0f/s)%s%n", m.greeted(),
+                    m.connectNanos() / 1e9, m.greeted() / (m.connectNanos() / 1e9),
                     conns.gaveUp() ? ", then gave up waiting for the rest" : ""));
             t.append("  server memory          ").append(conns.memoryNote() != null ? conns.memoryNote()
                     : f("pid %d: VmRSS %,d kB before, %,d kB after: %.1f kB per connection", conns.pid(),
-                        conns.rssBeforeKb(), conns.rssAfterKb(),
-                        (conns.rssAfterKb() - conns.rssBeforeKb()) / (double) Math.max(1, conns.greeted())));
+                        m.rssBeforeKb(), m.rssAfterKb(), m.kbPerConnection()));
             t.append('\n');
             t.append("  one line to all        ").append(!probe.echoed() ? "never came back to its sender"
                     : !probe.broadcast() ? "an echo server: it came back to its sender only"
@@ -126,13 +146,20 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
         j.put("close_reason", closeReason);
         j.put("other_lines", otherLines);
         if (conns != null) {
-            j.put("connect_greeted", conns.greeted());
-            j.put("connect_s", conns.connectNanos() / 1e9);
+            Round m = conns.measured();
+            j.put("connect_greeted", m.greeted());
+            j.put("connect_s", m.connectNanos() / 1e9);
             j.put("connect_gave_up", conns.gaveUp());
             j.put("server_pid", conns.pid() < 0 ? null : conns.pid());
-            j.put("rss_before_kb", conns.rssBeforeKb() < 0 ? null : conns.rssBeforeKb());
-            j.put("rss_after_kb", conns.rssAfterKb() < 0 ? null : conns.rssAfterKb());
+            j.put("rss_before_kb", m.rssBeforeKb() < 0 ? null : m.rssBeforeKb());
+            j.put("rss_after_kb", m.rssAfterKb() < 0 ? null : m.rssAfterKb());
             j.put("memory_note", conns.memoryNote());
+            j.put("warm_up_rounds", conns.warmUps());
+            Round c = conns.first();
+            j.put("first_round_greeted", c == null ? null : c.greeted());
+            j.put("first_round_connect_s", c == null ? null : c.connectNanos() / 1e9);
+            j.put("first_round_rss_before_kb", c == null || c.rssBeforeKb() < 0 ? null : c.rssBeforeKb());
+            j.put("first_round_rss_after_kb", c == null || c.rssAfterKb() < 0 ? null : c.rssAfterKb());
             j.put("broadcast_arrived", probe.arrived());
             j.put("broadcast_receivers", probe.receivers());
             j.put("broadcast_s", probe.broadcast() && probe.lastArrivalNanos() >= 0 ? probe.lastArrivalNanos() / 1e9 : null);

@@ -72,6 +72,20 @@ class EndToEndTest {
             assertThat(r.conns().pid()).isEqualTo(ProcessHandle.current().pid());   // the test server is in this JVM
             assertThat(r.probe().arrived()).isEqualTo(40);
             assertThat(out.toString()).contains("40 of 40 had it");
+            assertThat(r.conns().first().greeted()).as("the warm-up round, by default one").isEqualTo(40);
+            assertThat(out.toString()).contains("first round            40 connected and greeted in",
+                    "then, after 1 warm-up round:");
+        }
+    }
+
+    @Test
+    void connsWithoutWarmUpMeasuresTheFirstRoundAlone() throws Exception {
+        try (TestServer server = new TestServer(false)) {
+            int code = bench("conns", "--port", "" + server.port(), "--clients", "10", "--warm-up", "0", "--json");
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(main.report.conns().first()).isNull();
+            assertThat(out.toString()).contains("\"connect_greeted\":10", "\"warm_up_rounds\":0",
+                    "\"first_round_connect_s\":null");
         }
     }
 
