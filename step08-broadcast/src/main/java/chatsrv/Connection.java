@@ -49,7 +49,7 @@ final class Connection {
      * each of 10,000 idle connections 56 bytes more; a slow client's queue grows as it must.
      */
     private final Deque<ByteBuffer> out = new ArrayDeque<>(2);
-    /** The buffer that the newest view in {@code out} looks at, and where in it that view ends. */
+    /** The buffer that the newest view in {@code out} looks at (null while out is empty), and where in it that view ends. */
     private ByteBuffer tailSource;
     private int tailEnd;
     private long pendingBytes;
@@ -109,7 +109,7 @@ final class Connection {
      * many lines a pass brings, the queue usually gains no entry at all.
      */
     void send(ByteBuffer shared, int from, int to) {
-        if (!out.isEmpty() && shared == tailSource && from == tailEnd) {
+        if (shared == tailSource && from == tailEnd) {
             ByteBuffer tail = out.peekLast();
             tail.limit(tail.limit() + (to - from));
         } else {
@@ -151,6 +151,9 @@ final class Connection {
             Arrays.fill(batch, 0, n, null);
             while (!out.isEmpty() && !out.peek().hasRemaining()) {
                 out.remove();
+            }
+            if (out.isEmpty()) {
+                tailSource = null; // nothing left to grow, and no old arena kept alive for it
             }
             if (!tookAll) {
                 break; // the socket's send buffer is full: the rest waits for OP_WRITE
