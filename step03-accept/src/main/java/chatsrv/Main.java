@@ -17,7 +17,6 @@ import java.util.List;
  * client comes, which is why step 04 needs something better than a blocking loop.
  */
 public final class Main {
-    static final int DEFAULT_PORT = 3100;
     /** How many finished handshakes the kernel may queue for us before accept(2) takes them. */
     static final int BACKLOG = 50;
 
@@ -25,30 +24,32 @@ public final class Main {
     }
 
     public static void main(String[] args) throws IOException {
-        int port;
+        Options options;
         try {
-            port = parsePort(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(usage());
+            options = Options.parse(args);
+        } catch (Args.UsageException e) {
+            System.err.println("chatsrv: " + e.getMessage() + " (try --help)");
             System.exit(2);
             return;
         }
-        if (port < 0) {
-            System.out.println(usage());
+        if (options == null) {
+            System.out.print(Options.help());
+            return;
+        }
+        // Listen first, before anything that can wait: clients can connect from here on.
+        ServerSocketChannel listener;
+        try {
+            listener = listen(options.port());
+        } catch (BindException e) {
+            System.err.println("chatsrv: cannot listen on port " + options.port() + ": " + e.getMessage()
+                    + ". Is another server running there? Choose another port with --port N (0 picks a free one).");
+            System.exit(1);
             return;
         }
         Log log = new Log(System.out);
-
-        try (ServerSocketChannel listener = listen(port)) {
-            log.info("pid %d, listening on %s (fd %d, backlog %d)", ProcessHandle.current().pid(),
-                    address(listener.getLocalAddress()), Fds.of(listener), BACKLOG);
-            acceptForever(listener, log);
-        } catch (BindException e) {
-            System.err.printf("error: cannot listen on port %d: %s. Is another server running there? "
-                    + "Choose another port with --port N (0 picks a free one).%n", port, e.getMessage());
-            System.exit(1);
-        }
+        log.info("pid %d, listening on %s (fd %d, backlog %d)", ProcessHandle.current().pid(),
+                address(listener.getLocalAddress()), Fds.of(listener), BACKLOG);
+        acceptForever(listener, log);
     }
 
     /** One client at a time: block in accept(2), log the new connection, block again. */
@@ -84,37 +85,5 @@ public final class Main {
     static String address(SocketAddress address) {
         InetSocketAddress a = (InetSocketAddress) address;
         return a.getAddress().getHostAddress() + ":" + a.getPort();
-    }
-
-    /** The port asked for with --port, the default without it, or -1 for --help. */
-    static int parsePort(String[] args) {
-        int port = DEFAULT_PORT;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    return -1;
-                }
-                case "-p", "--port" -> {
-                    String value = i + 1 < args.length ? args[++i] : "";
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                    if (port < 0 || port > 65535) {
-                        throw new IllegalArgumentException("--port needs a number from 0 to 65535, not '" + value + "'");
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-            }
-        }
-        return port;
-    }
-
-    static String usage() {
-        return """
-                usage: java -jar step03-accept.jar [--port N]
-                  -p, --port N   the TCP port to listen on (default %d; 0 lets the kernel pick a free one)
-                  -h, --help     show this help""".formatted(DEFAULT_PORT);
     }
 }

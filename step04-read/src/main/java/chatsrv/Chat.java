@@ -1,12 +1,11 @@
 package chatsrv;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.nio.ByteBuffer;
 
 /**
  * What the server does with its clients' messages: the application, kept apart from the I/O
- * of the EventLoop and the Connection. At this step it only logs them.
+ * of the EventLoop and the Connection. At this step it only logs them. Runs on the event
+ * loop's thread.
  */
 final class Chat {
     private final Log log;
@@ -16,6 +15,6 @@ final class Chat {
     }
 
     void onMessage(Connection from, ByteBuffer message) {
-        log.info("message from %s: %s", from, UTF_8.decode(message));
+        log.info("message from %s: %s", from, Log.printable(message));
     }
 }

@@ -1,6 +1,7 @@
 package chatsrv;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -11,12 +12,16 @@ import java.nio.channels.SocketChannel;
  * thread sleeps in select() (epoll_wait) until some socket is ready, handles exactly the ready
  * ones, none of which can block, and goes back to sleep. It knows nothing of chat: what to do
  * with a message is the Chat's business.
+ *
+ * <p>Only this thread touches the selector, the keys and the connections.
  */
 final class EventLoop {
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final Chat chat;
     private final Log log;
+    /** One read buffer for all connections: only this thread reads, one socket at a time. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
 
     EventLoop(ServerSocketChannel listener, Chat chat, Log log) throws IOException {
         this.selector = Selector.open();
@@ -32,6 +37,7 @@ final class EventLoop {
         while (true) {
             // Sleeps until at least one registered socket is ready, then calls handle() once per ready key.
             selector.select(this::handle);
+            log.flush(); // what this pass logged, in one write(2)
         }
     }
 
@@ -62,7 +68,7 @@ final class EventLoop {
         Connection connection = (Connection) key.attachment();
         boolean open;
         try {
-            open = connection.read(chat::onMessage);
+            open = connection.read(readBuffer, chat::onMessage);
         } catch (IOException reset) {
             open = false;
         }

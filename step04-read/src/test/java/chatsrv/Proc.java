@@ -50,6 +50,18 @@ final class Proc {
         }
     }
 
+    /** CPU time the process has used so far, all threads, in clock ticks (usually 10 ms each). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // after "pid (comm) ": field 3 is the state; utime and stime are fields 14 and 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every TCP socket the kernel lists, IPv4 and IPv6. */
     static List<TcpRow> tcp() {
         List<TcpRow> rows = new ArrayList<>();

@@ -134,6 +134,26 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails if the server keeps a core busy while nothing happens. It waits, for at most 5 s, for
+     * half a second in which the server used at most 10 ticks of CPU (100 ms). A spinning loop
+     * never has one: it takes a whole core, 50 ticks per half second, and still 25 on a machine
+     * busy with other work. A server that is idle has one as soon as the JVM's compiler and GC
+     * threads have finished with what the test just made it do.
+     */
+    void assertNotSpinning() {
+        long[] last = {Proc.cpuTicks(pid())};
+        long[] used = new long[1];
+        await().pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> {
+                    long now = Proc.cpuTicks(pid());
+                    used[0] = now - last[0];
+                    last[0] = now;
+                    return used[0] <= 10;
+                });
+        System.out.printf("measured: %d CPU ticks in 500 ms while idle%n", used[0]);
+    }
+
     /** The end of what the server wrote, for a failure message. */
     private String lastOutput() {
         List<String> out = lines();
