@@ -16,6 +16,9 @@ import java.nio.channels.SocketChannel;
  * <p>Only this thread touches the selector, the keys and the connections.
  */
 final class EventLoop {
+    /** Accepts per wakeup at most (see accept). */
+    private static final int ACCEPTS_PER_WAKEUP = 64;
+
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final Chat chat;
@@ -49,18 +52,27 @@ final class EventLoop {
         }
     }
 
+    /**
+     * Takes clients off the accept queue until it is empty (accept returns null: EAGAIN), or
+     * until ACCEPTS_PER_WAKEUP of them: a storm of connects must not keep the loop from the
+     * clients it already has. Whatever is left keeps the listener ready, so the next select()
+     * reports it again.
+     */
     private void accept() {
-        try {
-            SocketChannel channel = listener.accept();
-            if (channel == null) {
-                return; // the client gave up between the wakeup and the accept
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+            try {
+                SocketChannel channel = listener.accept();
+                if (channel == null) {
+                    return; // the accept queue is empty
+                }
+                channel.configureBlocking(false);
+                Connection connection = new Connection(channel.register(selector, SelectionKey.OP_READ),
+                        Main.address(channel.getRemoteAddress()) + " (fd " + Fds.of(channel) + ")");
+                log.info("accepted connection from %s", connection);
+            } catch (IOException e) {
+                log.info("accept failed: %s", e.getMessage());
+                return;
             }
-            channel.configureBlocking(false);
-            Connection connection = new Connection(channel.register(selector, SelectionKey.OP_READ),
-                    Main.address(channel.getRemoteAddress()) + " (fd " + Fds.of(channel) + ")");
-            log.info("accepted connection from %s", connection);
-        } catch (IOException e) {
-            log.info("accept failed: %s", e.getMessage());
         }
     }
 

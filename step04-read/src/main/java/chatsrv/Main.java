@@ -51,10 +51,12 @@ public final class Main {
         }
         // stdout through a 64 KiB buffer that the event loop flushes once per pass (see Log)
         Log log = new Log(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, UTF_8));
+        // The loop is ready before the log says so: from the "listening" line on, it is serving.
+        EventLoop loop = new EventLoop(listener, new Chat(log), log);
         log.info("pid %d, listening on %s (fd %d, backlog %d)", ProcessHandle.current().pid(),
                 address(listener.getLocalAddress()), Fds.of(listener), BACKLOG);
         log.flush();
-        new EventLoop(listener, new Chat(log), log).run();
+        loop.run();
     }
 
     /** socket(2), setsockopt(2), bind(2) and listen(2): a socket that clients can connect to. */

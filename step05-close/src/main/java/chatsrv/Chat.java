@@ -1,21 +1,67 @@
 package chatsrv;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * What the server does with its clients' messages: the application, kept apart from the I/O
- * of the EventLoop and the Connection. At this step it only logs them.
+ * What the server does with its clients and their messages: the application, kept apart from
+ * the I/O of the EventLoop and the Connection. At this step it logs what clients send, and
+ * closes those that have been silent for longer than --idle-timeout. It decides; the loop
+ * carries out (Connection.close). Runs on the event loop's thread.
  */
 final class Chat {
     private final Log log;
+    private final long idleTimeoutNanos;
+    private final String idleReason;
+    /**
+     * Every client, with when it last sent a message (System.nanoTime()), in that order: a
+     * client that speaks moves to the end, so the first is always the next to fall silent for
+     * too long, and a timer only ever looks at the first.
+     */
+    private final LinkedHashMap<Connection, Long> members = new LinkedHashMap<>();
 
-    Chat(Log log) {
+    /** A zero idle timeout means none. */
+    Chat(Duration idleTimeout, Log log) {
         this.log = log;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.idleReason = "idle for " + idleTimeout.toMillis() + " ms (--idle-timeout)";
+    }
+
+    void onOpen(Connection client) {
+        members.put(client, System.nanoTime());
     }
 
     void onMessage(Connection from, ByteBuffer message) {
-        log.info("message from %s: %s", from, UTF_8.decode(message));
+        log.info("message from %s: %s", from, Log.printable(message));
+        members.remove(from);
+        members.put(from, System.nanoTime());
+    }
+
+    void onClose(Connection client) {
+        members.remove(client);
+    }
+
+    /**
+     * Closes the clients that have sent nothing for the idle timeout. The loop calls this after
+     * every pass; it returns how long until the next client would be due (Long.MAX_VALUE:
+     * never), and the loop sleeps no longer than that.
+     */
+    long onTimer(long now) {
+        if (idleTimeoutNanos == 0) {
+            return Long.MAX_VALUE;
+        }
+        for (Iterator<Map.Entry<Connection, Long>> it = members.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Connection, Long> silentLongest = it.next();
+            long due = silentLongest.getValue() + idleTimeoutNanos - now;
+            if (due > 0) {
+                return due;
+            }
+            it.remove();
+            silentLongest.getKey().close(idleReason);
+        }
+        return Long.MAX_VALUE;
     }
 }

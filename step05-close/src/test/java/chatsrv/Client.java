@@ -1,6 +1,7 @@
 package chatsrv;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -9,10 +10,15 @@ import java.nio.charset.StandardCharsets;
 
 /** A test's client: a plain blocking socket, as nc would be. */
 final class Client implements AutoCloseable {
-    final SocketChannel channel;
+    static final int READ_TIMEOUT_MILLIS = 2000;
 
-    private Client(SocketChannel channel) {
+    final SocketChannel channel;
+    private final InputStream in;
+
+    private Client(SocketChannel channel) throws IOException {
         this.channel = channel;
+        channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
+        this.in = channel.socket().getInputStream();
     }
 
     static Client connect(int port) throws IOException {
@@ -37,6 +43,11 @@ final class Client implements AutoCloseable {
             channel.write(b);
         }
         return this;
+    }
+
+    /** True once the server has closed the connection; fails after two seconds of silence. */
+    boolean atEndOfStream() throws IOException {
+        return in.read() < 0;
     }
 
     /** Closes with SO_LINGER 0: the kernel drops what is unsent and sends RST instead of FIN. */

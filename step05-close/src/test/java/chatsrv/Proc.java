@@ -21,7 +21,7 @@ final class Proc {
 
         static final String LISTEN = "0A";
         static final String ESTABLISHED = "01";
-        static final String CLOSE_WAIT = "08";
+        static final String TIME_WAIT = "06";
     }
 
     /** What /proc/PID/fd/N points to, for instance {@code socket:[123456]}. */
@@ -45,6 +45,27 @@ final class Proc {
     static long fdCount(long pid) {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sets a running process's descriptor limit (soft and hard), as `prlimit --nofile` does. */
+    static void limitDescriptors(long pid, long limit) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + limit + ":" + limit)
+                .inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("prlimit failed with exit code " + p.exitValue());
+        }
+    }
+
+    /** CPU time the process has used so far, all threads, in clock ticks (usually 10 ms each). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // after "pid (comm) ": field 3 is the state; utime and stime are fields 14 and 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -53,12 +53,25 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code chatsrv.Main} with these arguments. */
     static ServerProcess start(String... args) throws IOException {
+        return new ServerProcess(new ProcessBuilder(javaCommand(args)).start());
+    }
+
+    /** Starts the server the way `ulimit -n N; chatsrv ...` would: with at most N descriptors. */
+    static ServerProcess startWithDescriptorLimit(int limit, String... args) throws IOException {
+        String command = "ulimit -n " + limit + " && exec \"$@\"";
+        List<String> shell = new ArrayList<>(List.of("bash", "-c", command, "bash"));
+        shell.addAll(javaCommand(args));
+        return new ServerProcess(new ProcessBuilder(shell).start());
+    }
+
+    /** The command line that runs the server with the test's own java and classpath. */
+    static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "chatsrv.Main"));
         command.addAll(List.of(args));
-        return new ServerProcess(new ProcessBuilder(command).start());
+        return command;
     }
 
     /** Reads a stream of the server line by line into {@code into}, on a thread of its own. */
@@ -132,6 +145,26 @@ final class ServerProcess implements AutoCloseable {
         synchronized (lines) {
             return lines.stream().filter(l -> l.contains(text)).findFirst();
         }
+    }
+
+    /**
+     * Fails if the server keeps a core busy while nothing happens. It waits, for at most 5 s, for
+     * half a second in which the server used at most 10 ticks of CPU (100 ms). A spinning loop
+     * never has one: it takes a whole core, 50 ticks per half second, and still 25 on a machine
+     * busy with other work. A server that is idle has one as soon as the JVM's compiler and GC
+     * threads have finished with what the test just made it do.
+     */
+    void assertNotSpinning() {
+        long[] last = {Proc.cpuTicks(pid())};
+        long[] used = new long[1];
+        await().pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> {
+                    long now = Proc.cpuTicks(pid());
+                    used[0] = now - last[0];
+                    last[0] = now;
+                    return used[0] <= 10;
+                });
+        System.out.printf("measured: %d CPU ticks in 500 ms while idle%n", used[0]);
     }
 
     /** The end of what the server wrote, for a failure message. */
