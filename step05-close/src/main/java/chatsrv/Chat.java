@@ -1,7 +1,6 @@
 package chatsrv;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,11 +22,10 @@ final class Chat {
      */
     private final LinkedHashMap<Connection, Long> members = new LinkedHashMap<>();
 
-    /** A zero idle timeout means none. */
-    Chat(Duration idleTimeout, Log log) {
+    Chat(Options options, Log log) {
         this.log = log;
-        this.idleTimeoutNanos = idleTimeout.toNanos();
-        this.idleReason = "idle for " + idleTimeout.toMillis() + " ms (--idle-timeout)";
+        this.idleTimeoutNanos = options.idleTimeout().toNanos(); // 0: none
+        this.idleReason = "idle for " + options.idleTimeout().toMillis() + " ms (--idle-timeout)";
     }
 
     void onOpen(Connection client) {

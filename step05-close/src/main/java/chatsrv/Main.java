@@ -37,7 +37,7 @@ public final class Main {
             return;
         }
         if (options == null) {
-            System.out.print(Options.help());
+            System.out.print(Options.HELP);
             return;
         }
         // Listen first, before anything that can wait: clients can connect from here on.
@@ -53,7 +53,7 @@ public final class Main {
         // stdout through a 64 KiB buffer that the event loop flushes once per pass (see Log)
         Log log = new Log(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, UTF_8));
         // The loop is ready before the log says so: from the "listening" line on, it is serving.
-        EventLoop loop = new EventLoop(listener, new Chat(options.idleTimeout(), log), log);
+        EventLoop loop = new EventLoop(listener, new Chat(options, log), log);
         log.info("pid %d, listening on %s (fd %d, backlog %d)", ProcessHandle.current().pid(),
                 address(listener.getLocalAddress()), Fds.of(listener), BACKLOG);
         log.flush();

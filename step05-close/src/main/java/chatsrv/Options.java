@@ -11,11 +11,21 @@ import java.time.Duration;
  * connects once (step02's lesson measures it).
  */
 record Options(int port, Duration idleTimeout) {
-    static final int DEFAULT_PORT = 3100;
+    /** What --help prints. OptionsTest checks that each default it states is the one parse() gives. */
+    static final String HELP = """
+            Usage: java -jar step05-close.jar [OPTIONS]
+            One thread serves every client: it logs each line they send, and closes the
+            connection of a client that leaves.
+
+              -p, --port N           TCP port to listen on; 0 lets the kernel pick a free one (default: 3100)
+                  --idle-timeout T   close a client that has sent no line for this long: 30s, 10m,
+                                     500ms; 0 = never (default: 0)
+              -h, --help             show this help and exit
+            """;
 
     /** The options on this command line, or null if it asks for --help. */
     static Options parse(String... args) throws Args.UsageException {
-        int port = DEFAULT_PORT;
+        int port = 3100;
         Duration idleTimeout = Duration.ZERO;
         Args a = new Args(args);
         while (a.hasNext()) {
@@ -29,18 +39,5 @@ record Options(int port, Duration idleTimeout) {
             }
         }
         return new Options(port, idleTimeout);
-    }
-
-    static String help() {
-        return """
-                Usage: java -jar step05-close.jar [OPTIONS]
-                One thread serves every client: it logs each line they send, and closes the
-                connection of a client that leaves.
-
-                  -p, --port N           TCP port to listen on; 0 lets the kernel pick a free one (default: %d)
-                      --idle-timeout T   close a client that has sent no line for this long: 30s, 10m,
-                                         500ms; 0 = never (default: 0)
-                  -h, --help             show this help and exit
-                """.formatted(DEFAULT_PORT);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -13,7 +14,8 @@ import java.util.function.BiConsumer;
  * arrived yet, and the bytes waiting to be sent. TCP delivers a stream of bytes, not
  * messages: one read may bring half a line, or many lines, or the end of one and the start of
  * the next. This class cuts the stream into messages at '\n'. And one write may take only
- * part of what we give it: this class keeps the rest until the socket can take more.
+ * part of what we give it: this class keeps the rest until the socket can take more. Runs on
+ * the event loop's thread only.
  */
 final class Connection {
     /** The longest message; a longer line is cut into messages of this size. */
@@ -23,48 +25,91 @@ final class Connection {
     private final SelectionKey key;
     private final String name;
     /**
-     * What read(2) gives us. Between two reads it holds only the start of an unfinished line,
-     * at most MAX_MESSAGE bytes, so there is always room for more: the buffer never grows.
+     * The start of a line whose end has not arrived, or null: most connections, most of the
+     * time, are between lines and hold no input buffer at all. At most MAX_MESSAGE + 1 bytes:
+     * a full message and the '\r' that may be the start of its "\r\n".
      */
-    private final ByteBuffer in = ByteBuffer.allocate(4 * MAX_MESSAGE);
+    private ByteBuffer unfinished;
     /** Output not yet taken by the socket, oldest first; the head may be partly written. */
     private final Deque<ByteBuffer> out = new ArrayDeque<>();
+    /** The event loop's list of connections to deal with at the end of this pass (see send and close), and whether we are on it. */
+    private final List<Connection> endOfPass;
+    boolean scheduled;
+    private String closeReason;
 
-    Connection(SelectionKey key, String name) {
+    Connection(SelectionKey key, String name, List<Connection> endOfPass) {
         this.channel = (SocketChannel) key.channel();
         this.key = key;
         this.name = name;
+        this.endOfPass = endOfPass;
         key.attach(this);
     }
 
     /**
-     * Reads what has arrived and hands every complete message to {@code onMessage}, without its
-     * '\n'. The message buffer is only valid during the call. Returns false at end of stream.
+     * Reads what has arrived, into the event loop's {@code buffer} (shared by every connection:
+     * only one thread reads, one socket at a time), after the unfinished line of the last read.
+     * Hands every complete message to {@code onMessage}, without its '\n' or "\r\n"; the message
+     * is a slice of {@code buffer}, valid only during the call. Returns false at end of stream.
      */
-    boolean read(BiConsumer<Connection, ByteBuffer> onMessage) throws IOException {
-        int scanned = in.position(); // the bytes before this hold no '\n': the last read looked at them
-        if (channel.read(in) < 0) {
+    boolean read(ByteBuffer buffer, BiConsumer<Connection, ByteBuffer> onMessage) throws IOException {
+        buffer.clear();
+        if (unfinished != null) {
+            buffer.put(unfinished.rewind());
+        }
+        int scanned = buffer.position(); // the bytes before this hold no '\n': the last read looked at them
+        if (channel.read(buffer) < 0) {
             return false;
         }
+        unfinished = null;
         int start = 0;
-        for (int i = scanned; i < in.position(); i++) {
-            if (in.get(i) == '\n') {
-                onMessage.accept(this, in.slice(start, i - start));
+        for (int i = scanned; i < buffer.position(); i++) {
+            byte b = buffer.get(i);
+            if (b == '\n') {
+                // telnet and nc -C end lines with "\r\n": the '\r' is not part of the message
+                int end = i > start && buffer.get(i - 1) == '\r' ? i - 1 : i;
+                onMessage.accept(this, buffer.slice(start, end - start));
                 start = i + 1;
-            } else if (i - start == MAX_MESSAGE) {
-                // byte i would make the line too long: what comes before it is a message of its own
-                onMessage.accept(this, in.slice(start, MAX_MESSAGE));
-                start = i;
+            } else if (i - start > MAX_MESSAGE || i - start == MAX_MESSAGE && b != '\r') {
+                // byte i would make the line too long: the MAX_MESSAGE bytes before it are a
+                // message of their own. A '\r' right at the edge waits for the next byte: if
+                // that is '\n', the line was exactly MAX_MESSAGE bytes and ends there.
+                onMessage.accept(this, buffer.slice(start, MAX_MESSAGE));
+                start += MAX_MESSAGE;
             }
         }
-        in.flip().position(start);
-        in.compact(); // keep the unfinished line, moved to the front
+        if (start < buffer.position()) {
+            unfinished = ByteBuffer.allocate(buffer.position() - start).put(buffer.slice(start, buffer.position() - start));
+        }
         return true;
     }
 
-    /** Queues bytes for the client. Nothing is written until {@link #flush()}. */
+    /**
+     * Queues bytes for the client. Nothing is written yet: the event loop writes every queue
+     * that the pass added to, once, at its end, with whatever else the pass queued.
+     */
     void send(ByteBuffer bytes) {
         out.add(bytes);
+        schedule();
+    }
+
+    /**
+     * Asks the event loop to close the connection at the end of this pass, once what is queued
+     * has been written (as far as the socket takes it): whoever decides it (the loop at end of
+     * stream, the chat for a silent client) may be in the middle of going through the
+     * connections, and one must not vanish under its feet.
+     */
+    void close(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            endOfPass.add(this);
+        }
     }
 
     /**
@@ -89,9 +134,14 @@ final class Connection {
         return !out.isEmpty();
     }
 
+    /** Why the connection is to be closed, or null. */
+    String closeReason() {
+        return closeReason;
+    }
+
     /** How many bytes of an unfinished line are waiting for the rest of it. */
     int unfinishedBytes() {
-        return in.position();
+        return unfinished == null ? 0 : unfinished.limit();
     }
 
     @Override

@@ -63,6 +63,11 @@ final class Client implements AutoCloseable {
         return line.toString(StandardCharsets.UTF_8);
     }
 
+    /** True once the server has closed the connection; fails after two seconds of silence. */
+    boolean atEndOfStream() throws IOException {
+        return in.read() < 0;
+    }
+
     /** Closes with SO_LINGER 0: the kernel drops what is unsent and sends RST instead of FIN. */
     void reset() throws IOException {
         channel.setOption(StandardSocketOptions.SO_LINGER, 0);

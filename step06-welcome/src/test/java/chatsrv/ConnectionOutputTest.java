@@ -12,6 +12,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +25,12 @@ import org.junit.jupiter.api.Test;
  * test says so: the server side's send buffer fills up, and writes become partial.
  */
 class ConnectionOutputTest {
+    /** However slow the machine, draining 16 MiB over loopback takes far less than this. */
+    private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    private final List<Connection> endOfPass = new ArrayList<>();
     private Selector selector;
+    private Selector peerSelector;
     private SocketChannel serverSide;
     private SocketChannel peer;
     private SelectionKey key;
@@ -37,7 +46,9 @@ class ConnectionOutputTest {
         serverSide.configureBlocking(false);
         peer.configureBlocking(false);
         key = serverSide.register(selector, SelectionKey.OP_READ);
-        connection = new Connection(key, "test");
+        connection = new Connection(key, "test", endOfPass);
+        peerSelector = Selector.open();
+        peer.register(peerSelector, SelectionKey.OP_READ);
     }
 
     @AfterEach
@@ -45,6 +56,7 @@ class ConnectionOutputTest {
         peer.close();
         serverSide.close();
         selector.close();
+        peerSelector.close();
     }
 
     /** 16 MiB of bytes that say where they are, so a gap or a repeat would show. */
@@ -54,6 +66,26 @@ class ConnectionOutputTest {
             b[i] = (byte) (i % 251);
         }
         return b;
+    }
+
+    /**
+     * While the condition holds: the peer waits (up to 100 ms at a time) for bytes and reads
+     * them, and the connection writes what its socket takes. Fails if the condition still holds
+     * after DRAIN_LIMIT_NANOS: a bound in time, not in rounds, so a slow loopback only waits longer.
+     */
+    private void drainWhile(BooleanSupplier condition, ByteArrayOutputStream into) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+        long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
+        while (condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("still draining after 20 s").isNegative();
+            if (peerSelector.select(100) > 0) {
+                peerSelector.selectedKeys().clear();
+                chunk.clear();
+                peer.read(chunk);
+                into.write(chunk.array(), 0, chunk.position());
+            }
+            connection.flush();
+        }
     }
 
     @Test
@@ -66,18 +98,7 @@ class ConnectionOutputTest {
         assertThat(connection.hasPendingOutput()).as("16 MiB (loopback buffers here take about 4) do not fit in the socket buffers").isTrue();
 
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-        for (int rounds = 0; connection.hasPendingOutput() && rounds < 100_000; rounds++) {
-            chunk.clear();
-            peer.read(chunk);
-            received.write(chunk.array(), 0, chunk.position());
-            connection.flush();
-        }
-        while (received.size() < big.length + 5) {
-            chunk.clear();
-            peer.read(chunk);
-            received.write(chunk.array(), 0, chunk.position());
-        }
+        drainWhile(() -> received.size() < big.length + 5, received);
 
         byte[] expected = new byte[big.length + 5];
         System.arraycopy(big, 0, expected, 0, big.length);
@@ -94,13 +115,19 @@ class ConnectionOutputTest {
         assertThat(connection.hasPendingOutput()).isTrue();
         assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 
-        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-        for (int rounds = 0; connection.hasPendingOutput() && rounds < 100_000; rounds++) {
-            chunk.clear();
-            peer.read(chunk);
-            connection.flush();
-        }
-        assertThat(connection.hasPendingOutput()).isFalse();
+        drainWhile(connection::hasPendingOutput, new ByteArrayOutputStream());
         assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_READ);
+    }
+
+    @Test
+    void sendAndCloseOnlyPutTheConnectionOnTheEndOfPassListOnce() {
+        connection.send(StandardCharsets.US_ASCII.encode("one\n"));
+        connection.send(StandardCharsets.US_ASCII.encode("two\n"));
+        connection.close("asked to");
+        connection.close("asked again");
+
+        assertThat(endOfPass).containsExactly(connection);
+        assertThat(connection.closeReason()).as("the first reason stays").isEqualTo("asked to");
+        assertThat(serverSide.isOpen()).as("closing is the loop's job, at the end of the pass").isTrue();
     }
 }
