@@ -20,8 +20,13 @@ import java.nio.channels.ServerSocketChannel;
  * send is cut into '\n'-ended messages and logged.
  */
 public final class Main {
-    /** How many finished handshakes the kernel may queue for us before accept(2) takes them. */
-    static final int BACKLOG = 50;
+    /**
+     * How many finished handshakes the kernel may queue for us before accept(2) takes them.
+     * Java's default is 50: one thread that serves thousands of clients must expect a burst
+     * of connects bigger than that, and a SYN the kernel drops costs its client a second before
+     * it tries again. The kernel caps it at net.core.somaxconn (4096 on recent kernels).
+     */
+    static final int BACKLOG = 1024;
 
     private Main() {
     }
@@ -36,7 +41,7 @@ public final class Main {
             return;
         }
         if (options == null) {
-            System.out.print(Options.help());
+            System.out.print(Options.HELP);
             return;
         }
         // Listen first, before anything that can wait: clients can connect from here on.

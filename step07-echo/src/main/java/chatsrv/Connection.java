@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -13,7 +15,8 @@ import java.util.function.BiConsumer;
  * arrived yet, and the bytes waiting to be sent. TCP delivers a stream of bytes, not
  * messages: one read may bring half a line, or many lines, or the end of one and the start of
  * the next. This class cuts the stream into messages at '\n'. And one write may take only
- * part of what we give it: this class keeps the rest until the socket can take more.
+ * part of what we give it: this class keeps the rest until the socket can take more. Runs on
+ * the event loop's thread only.
  */
 final class Connection {
     /** The longest message; a longer line is cut into messages of this size. */
@@ -21,77 +24,134 @@ final class Connection {
     /**
      * Reading from a client stops while this much output waits for it. One read can still add
      * its echo (a few KiB) on top, so a client that never reads costs the server at most about
-     * MAX_PENDING + 4 KiB; the rest of what it sends waits in the kernel, and then in the
+     * PAUSE_READS_AT + 64 KiB; the rest of what it sends waits in the kernel, and then in the
      * client itself, whose send blocks.
      */
-    static final int MAX_PENDING = 64 * 1024;
+    static final int PAUSE_READS_AT = 64 * 1024;
+    /** At most this many buffers go into one gathering write(2) (the kernel takes up to 1024, IOV_MAX). */
+    static final int WRITE_BATCH = 64;
 
     final SocketChannel channel;
     private final SelectionKey key;
     private final String name;
     /**
-     * What read(2) gives us. Between two reads it holds only the start of an unfinished line,
-     * at most MAX_MESSAGE bytes, so there is always room for more: the buffer never grows.
+     * The start of a line whose end has not arrived, or null: most connections, most of the
+     * time, are between lines and hold no input buffer at all. At most MAX_MESSAGE + 1 bytes:
+     * a full message and the '\r' that may be the start of its "\r\n".
      */
-    private final ByteBuffer in = ByteBuffer.allocate(4 * MAX_MESSAGE);
+    private ByteBuffer unfinished;
     /** Output not yet taken by the socket, oldest first; the head may be partly written. */
     private final Deque<ByteBuffer> out = new ArrayDeque<>();
-    private int pendingBytes;
+    private long pendingBytes;
+    /** The event loop's list of connections to deal with at the end of this pass (see send and close), and whether we are on it. */
+    private final List<Connection> endOfPass;
+    boolean scheduled;
+    private String closeReason;
 
-    Connection(SelectionKey key, String name) {
+    Connection(SelectionKey key, String name, List<Connection> endOfPass) {
         this.channel = (SocketChannel) key.channel();
         this.key = key;
         this.name = name;
+        this.endOfPass = endOfPass;
         key.attach(this);
     }
 
     /**
-     * Reads what has arrived and hands every complete message to {@code onMessage}, without its
-     * '\n'. The message buffer is only valid during the call. Returns false at end of stream.
+     * Reads what has arrived, into the event loop's {@code buffer} (shared by every connection:
+     * only one thread reads, one socket at a time), after the unfinished line of the last read.
+     * Hands every complete message to {@code onMessage}, without its '\n' or "\r\n"; the message
+     * is a slice of {@code buffer}, valid only during the call. Returns false at end of stream.
      */
-    boolean read(BiConsumer<Connection, ByteBuffer> onMessage) throws IOException {
-        int scanned = in.position(); // the bytes before this hold no '\n': the last read looked at them
-        if (channel.read(in) < 0) {
+    boolean read(ByteBuffer buffer, BiConsumer<Connection, ByteBuffer> onMessage) throws IOException {
+        buffer.clear();
+        if (unfinished != null) {
+            buffer.put(unfinished.rewind());
+        }
+        int scanned = buffer.position(); // the bytes before this hold no '\n': the last read looked at them
+        if (channel.read(buffer) < 0) {
             return false;
         }
+        unfinished = null;
         int start = 0;
-        for (int i = scanned; i < in.position(); i++) {
-            if (in.get(i) == '\n') {
-                onMessage.accept(this, in.slice(start, i - start));
+        for (int i = scanned; i < buffer.position(); i++) {
+            byte b = buffer.get(i);
+            if (b == '\n') {
+                // telnet and nc -C end lines with "\r\n": the '\r' is not part of the message
+                int end = i > start && buffer.get(i - 1) == '\r' ? i - 1 : i;
+                onMessage.accept(this, buffer.slice(start, end - start));
                 start = i + 1;
-            } else if (i - start == MAX_MESSAGE) {
-                // byte i would make the line too long: what comes before it is a message of its own
-                onMessage.accept(this, in.slice(start, MAX_MESSAGE));
-                start = i;
+            } else if (i - start > MAX_MESSAGE || i - start == MAX_MESSAGE && b != '\r') {
+                // byte i would make the line too long: the MAX_MESSAGE bytes before it are a
+                // message of their own. A '\r' right at the edge waits for the next byte: if
+                // that is '\n', the line was exactly MAX_MESSAGE bytes and ends there.
+                onMessage.accept(this, buffer.slice(start, MAX_MESSAGE));
+                start += MAX_MESSAGE;
             }
         }
-        in.flip().position(start);
-        in.compact(); // keep the unfinished line, moved to the front
+        if (start < buffer.position()) {
+            unfinished = ByteBuffer.allocate(buffer.position() - start).put(buffer.slice(start, buffer.position() - start));
+        }
         return true;
     }
 
-    /** Queues bytes for the client. Nothing is written until {@link #flush()}. */
+    /**
+     * Queues bytes for the client. Nothing is written yet: the event loop writes every queue
+     * that the pass added to, once, at its end, with whatever else the pass queued.
+     */
     void send(ByteBuffer bytes) {
         out.add(bytes);
         pendingBytes += bytes.remaining();
+        schedule();
     }
 
     /**
-     * Writes as much of the queue as the socket takes now. What it does not take stays queued,
-     * and only then do we ask to hear when the socket is writable: a socket with room in its
-     * send buffer is always writable, so OP_WRITE left on with nothing to send would wake the
-     * loop again and again for nothing. Reading stops while too much waits (back-pressure).
+     * Asks the event loop to close the connection at the end of this pass, once what is queued
+     * has been written (as far as the socket takes it): whoever decides it (the loop at end of
+     * stream, the chat for a silent client) may be in the middle of going through the
+     * connections, and one must not vanish under its feet.
      */
-    void flush() throws IOException {
+    void close(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            endOfPass.add(this);
+        }
+    }
+
+    /**
+     * Writes as much of the queue as the socket takes now, with one gathering write(2)
+     * (writev) of up to WRITE_BATCH buffers: the answers to many pipelined lines leave in one
+     * system call. What the socket does not take stays queued, and only then do we ask to hear
+     * when the socket is writable: a socket with room in its send buffer is always writable, so
+     * OP_WRITE left on with nothing to send would wake the loop again and again for nothing.
+     * Reading stops while too much waits (back-pressure).
+     */
+    void flush(ByteBuffer[] batch) throws IOException {
         while (!out.isEmpty()) {
-            ByteBuffer head = out.peek();
-            pendingBytes -= channel.write(head);
-            if (head.hasRemaining()) {
+            int n = 0;
+            for (ByteBuffer buffer : out) {
+                batch[n++] = buffer;
+                if (n == batch.length) {
+                    break;
+                }
+            }
+            pendingBytes -= channel.write(batch, 0, n);
+            boolean tookAll = !batch[n - 1].hasRemaining();
+            Arrays.fill(batch, 0, n, null);
+            while (!out.isEmpty() && !out.peek().hasRemaining()) {
+                out.remove();
+            }
+            if (!tookAll) {
                 break; // the socket's send buffer is full: the rest waits for OP_WRITE
             }
-            out.remove();
         }
-        key.interestOps((pendingBytes < MAX_PENDING ? SelectionKey.OP_READ : 0)
+        key.interestOps((pendingBytes < PAUSE_READS_AT ? SelectionKey.OP_READ : 0)
                 | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));
     }
 
@@ -100,7 +160,7 @@ final class Connection {
     }
 
     /** Bytes queued for the client and not yet taken by its socket. */
-    int pendingBytes() {
+    long pendingBytes() {
         return pendingBytes;
     }
 
@@ -108,9 +168,14 @@ final class Connection {
         return (key.interestOps() & SelectionKey.OP_READ) == 0;
     }
 
+    /** Why the connection is to be closed, or null. */
+    String closeReason() {
+        return closeReason;
+    }
+
     /** How many bytes of an unfinished line are waiting for the rest of it. */
     int unfinishedBytes() {
-        return in.position();
+        return unfinished == null ? 0 : unfinished.limit();
     }
 
     @Override

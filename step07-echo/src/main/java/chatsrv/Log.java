@@ -1,23 +1,105 @@
 package chatsrv;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /**
  * The server's log: one fixed-format line per event, on the stream it is given (stdout).
  * The tests read these lines, so their wording is part of the program's interface.
+ *
+ * <p>Lines are buffered, and the event loop flushes them once per pass: one write(2) for all
+ * that a pass logged, instead of one per line, and still every line is out before the loop
+ * sleeps again. One thread does all the work, so every system call it saves is time for the
+ * clients.
+ *
+ * <p>The server logs every message, so a line must be cheap: tens of thousands a second would
+ * otherwise cost a good part of the loop's one core. Hence no String.format, which parses its
+ * format anew on every call, and the time formatted at most once per millisecond
+ * (notes/performance.md measures both).
  */
 final class Log {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final PrintStream out;
+    private final StringBuilder line = new StringBuilder(256);
+    private long stampMillis = -1;
+    private String stamp;
 
+    /** {@code out} should not flush by itself: see the class comment. */
     Log(PrintStream out) {
         this.out = out;
     }
 
+    /** Logs {@code format} with each %s or %d replaced by the next of {@code args}: the only two conversions it knows. */
     void info(String format, Object... args) {
-        out.println(TIME.format(LocalTime.now()) + " " + String.format(format, args));
+        line.setLength(0);
+        line.append(stamp()).append(' ');
+        int next = 0;
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c == '%' && i + 1 < format.length() && "sd".indexOf(format.charAt(i + 1)) >= 0) {
+                line.append(args[next++]);
+                i++;
+            } else {
+                line.append(c);
+            }
+        }
+        line.append('\n');
+        byte[] bytes = line.toString().getBytes(UTF_8);
+        out.write(bytes, 0, bytes.length);
+    }
+
+    void flush() {
+        out.flush();
+    }
+
+    /** The time as HH:mm:ss.SSS, formatted again only when the millisecond has changed. */
+    private String stamp() {
+        long now = System.currentTimeMillis();
+        if (now != stampMillis) {
+            stampMillis = now;
+            stamp = TIME.format(LocalTime.ofInstant(Instant.ofEpochMilli(now), ZoneId.systemDefault()));
+        }
+        return stamp;
+    }
+
+    /**
+     * A client's bytes as they may appear in a log line: bytes that are not UTF-8 shown as
+     * U+FFFD, control characters as \xNN. A client decides what it sends; without this, a
+     * '\n' or '\r' in a message could forge a log line of its own, and an escape sequence
+     * could drive the terminal of whoever reads the log.
+     */
+    static String printable(ByteBuffer bytes) {
+        byte[] b = new byte[bytes.remaining()];
+        bytes.get(bytes.position(), b);
+        boolean clean = true;
+        for (byte x : b) {
+            clean &= !isControl(x); // a byte of a multi-byte UTF-8 character is never one
+        }
+        String text = new String(b, UTF_8);
+        if (clean) {
+            return text; // nearly every message: nothing to escape
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isControl(c)) {
+                out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Bytes 0x00-0x1f and 0x7f, and the same characters. */
+    private static boolean isControl(int c) {
+        return c >= 0 && c < 0x20 || c == 0x7f;
     }
 }

@@ -1,51 +1,78 @@
 package chatsrv;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import sun.misc.Signal;
 
 /**
  * Step 07: echo. Every line a client sends comes back to it, all of them, in order, however
- * many arrive in one read. A client that sends but does not read is not allowed to fill the
- * server's memory: while too much output waits for it, the server stops reading from it.
+ * many arrive in one read, and all the answers of a pass leave in one write. A client that
+ * sends but does not read is not allowed to fill the server's memory: while too much output
+ * waits for it, the server stops reading from it.
  */
 public final class Main {
-    static final int DEFAULT_PORT = 3100;
-    /** How many finished handshakes the kernel may queue for us before accept(2) takes them. */
-    static final int BACKLOG = 50;
+    /**
+     * How many finished handshakes the kernel may queue for us before accept(2) takes them.
+     * Java's default is 50: one thread that serves thousands of clients must expect a burst
+     * of connects bigger than that, and a SYN the kernel drops costs its client a second before
+     * it tries again. The kernel caps it at net.core.somaxconn (4096 on recent kernels).
+     */
+    static final int BACKLOG = 1024;
 
     private Main() {
     }
 
     public static void main(String[] args) throws IOException {
-        int port;
+        Options options;
         try {
-            port = parsePort(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(usage());
+            options = Options.parse(args);
+        } catch (Args.UsageException e) {
+            System.err.println("chatsrv: " + e.getMessage() + " (try --help)");
             System.exit(2);
             return;
         }
-        if (port < 0) {
-            System.out.println(usage());
+        if (options == null) {
+            System.out.print(Options.HELP);
             return;
         }
-        Log log = new Log(System.out);
-
-        try (ServerSocketChannel listener = listen(port)) {
-            log.info("pid %d, listening on %s (fd %d, backlog %d)", ProcessHandle.current().pid(),
-                    address(listener.getLocalAddress()), Fds.of(listener), BACKLOG);
-            new EventLoop(listener, new Chat(log), log).run();
+        // Listen first, before anything that can wait: clients can connect from here on.
+        ServerSocketChannel listener;
+        try {
+            listener = listen(options.port());
         } catch (BindException e) {
-            System.err.printf("error: cannot listen on port %d: %s. Is another server running there? "
-                    + "Choose another port with --port N (0 picks a free one).%n", port, e.getMessage());
+            System.err.println("chatsrv: cannot listen on port " + options.port() + ": " + e.getMessage()
+                    + ". Is another server running there? Choose another port with --port N (0 picks a free one).");
             System.exit(1);
+            return;
         }
+        // stdout through a 64 KiB buffer that the event loop flushes once per pass (see Log)
+        Log log = new Log(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, UTF_8));
+        // The loop is ready before the log says so: from the "listening" line on, it is serving.
+        EventLoop loop = new EventLoop(listener, new Chat(options, log), log);
+        log.info("pid %d, listening on %s (fd %d, backlog %d)", ProcessHandle.current().pid(),
+                address(listener.getLocalAddress()), Fds.of(listener), BACKLOG);
+        // Ctrl-C and kill: the JVM runs these handlers on a thread of its own, which only asks
+        // the loop to stop; the loop says goodbye to the clients and returns, and main exits 0.
+        // sun.misc.Signal is not a standard API (it lives in the jdk.unsupported module, which
+        // the JDK keeps for this use). The standard way, Runtime.addShutdownHook, runs once the
+        // JVM is already exiting: the hook's thread would have to wait for the loop, and the
+        // exit code would be 128 + the signal's number (130, 143) whatever the server does.
+        Signal.handle(new Signal("INT"), s -> loop.shutdown("SIGINT"));
+        Signal.handle(new Signal("TERM"), s -> loop.shutdown("SIGTERM"));
+        log.flush();
+        loop.run();
+        listener.close();
     }
 
     /** socket(2), setsockopt(2), bind(2) and listen(2): a socket that clients can connect to. */
@@ -69,37 +96,5 @@ public final class Main {
     static String address(SocketAddress address) {
         InetSocketAddress a = (InetSocketAddress) address;
         return a.getAddress().getHostAddress() + ":" + a.getPort();
-    }
-
-    /** The port asked for with --port, the default without it, or -1 for --help. */
-    static int parsePort(String[] args) {
-        int port = DEFAULT_PORT;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    return -1;
-                }
-                case "-p", "--port" -> {
-                    String value = i + 1 < args.length ? args[++i] : "";
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                    if (port < 0 || port > 65535) {
-                        throw new IllegalArgumentException("--port needs a number from 0 to 65535, not '" + value + "'");
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-            }
-        }
-        return port;
-    }
-
-    static String usage() {
-        return """
-                usage: java -jar step07-echo.jar [--port N]
-                  -p, --port N   the TCP port to listen on (default %d; 0 lets the kernel pick a free one)
-                  -h, --help     show this help""".formatted(DEFAULT_PORT);
     }
 }

@@ -53,6 +53,11 @@ final class Client implements AutoCloseable {
      * end of stream.
      */
     String readLine() throws IOException {
+        return new String(readLineBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The next line the server sent, as the bytes that came, without its '\n'. */
+    byte[] readLineBytes() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; (b = in.read()) != '\n'; ) {
             if (b < 0) {
@@ -60,7 +65,17 @@ final class Client implements AutoCloseable {
             }
             line.write(b);
         }
-        return line.toString(StandardCharsets.UTF_8);
+        return line.toByteArray();
+    }
+
+    /** Half-close: no more from us (FIN), but we can still read. */
+    void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    /** True once the server has closed the connection; fails after two seconds of silence. */
+    boolean atEndOfStream() throws IOException {
+        return in.read() < 0;
     }
 
     /** Closes with SO_LINGER 0: the kernel drops what is unsent and sends RST instead of FIN. */

@@ -12,6 +12,9 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +25,13 @@ import org.junit.jupiter.api.Test;
  * test says so: the server side's send buffer fills up, and writes become partial.
  */
 class ConnectionOutputTest {
+    /** However slow the machine, draining 16 MiB over loopback takes far less than this. */
+    private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    private final List<Connection> endOfPass = new ArrayList<>();
+    private final ByteBuffer[] batch = new ByteBuffer[Connection.WRITE_BATCH];
     private Selector selector;
+    private Selector peerSelector;
     private SocketChannel serverSide;
     private SocketChannel peer;
     private SelectionKey key;
@@ -38,7 +47,9 @@ class ConnectionOutputTest {
         serverSide.configureBlocking(false);
         peer.configureBlocking(false);
         key = serverSide.register(selector, SelectionKey.OP_READ);
-        connection = new Connection(key, "test");
+        connection = new Connection(key, "test", endOfPass);
+        peerSelector = Selector.open();
+        peer.register(peerSelector, SelectionKey.OP_READ);
     }
 
     @AfterEach
@@ -46,6 +57,7 @@ class ConnectionOutputTest {
         peer.close();
         serverSide.close();
         selector.close();
+        peerSelector.close();
     }
 
     /** 16 MiB of bytes that say where they are, so a gap or a repeat would show. */
@@ -57,28 +69,37 @@ class ConnectionOutputTest {
         return b;
     }
 
+    /**
+     * While the condition holds: the peer waits (up to 100 ms at a time) for bytes and reads
+     * them, and the connection writes what its socket takes. Fails if the condition still holds
+     * after DRAIN_LIMIT_NANOS: a bound in time, not in rounds, so a slow loopback only waits longer.
+     */
+    private void drainWhile(BooleanSupplier condition, ByteArrayOutputStream into) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+        long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
+        while (condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("still draining after 20 s").isNegative();
+            if (peerSelector.select(100) > 0) {
+                peerSelector.selectedKeys().clear();
+                chunk.clear();
+                peer.read(chunk);
+                into.write(chunk.array(), 0, chunk.position());
+            }
+            connection.flush(batch);
+        }
+    }
+
     @Test
     void partialWritesResumeWhereTheyStopped() throws IOException {
         byte[] big = pattern();
         connection.send(ByteBuffer.wrap(big));
         connection.send(StandardCharsets.US_ASCII.encode("tail\n"));
 
-        connection.flush();
+        connection.flush(batch);
         assertThat(connection.hasPendingOutput()).as("16 MiB (loopback buffers here take about 4) do not fit in the socket buffers").isTrue();
 
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-        for (int rounds = 0; connection.hasPendingOutput() && rounds < 100_000; rounds++) {
-            chunk.clear();
-            peer.read(chunk);
-            received.write(chunk.array(), 0, chunk.position());
-            connection.flush();
-        }
-        while (received.size() < big.length + 5) {
-            chunk.clear();
-            peer.read(chunk);
-            received.write(chunk.array(), 0, chunk.position());
-        }
+        drainWhile(() -> received.size() < big.length + 5, received);
 
         byte[] expected = new byte[big.length + 5];
         System.arraycopy(big, 0, expected, 0, big.length);
@@ -91,11 +112,11 @@ class ConnectionOutputTest {
         serverSide.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
         connection.send(ByteBuffer.wrap(pattern()));
 
-        connection.flush();
+        connection.flush(batch);
         assertThat(connection.hasPendingOutput()).isTrue();
         assertThat(key.interestOps() & SelectionKey.OP_WRITE).isNotZero();
 
-        drainWhile(() -> connection.hasPendingOutput());
+        drainWhile(connection::hasPendingOutput, new ByteArrayOutputStream());
         assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_READ);
     }
 
@@ -103,21 +124,39 @@ class ConnectionOutputTest {
     void readsPauseWhileTooMuchIsPendingAndResumeWhenItDrains() throws IOException {
         connection.send(ByteBuffer.wrap(pattern()));
 
-        connection.flush();
-        assertThat(connection.pendingBytes()).isGreaterThanOrEqualTo(Connection.MAX_PENDING);
+        connection.flush(batch);
+        assertThat(connection.pendingBytes()).isGreaterThanOrEqualTo(Connection.PAUSE_READS_AT);
         assertThat(connection.readsPaused()).isTrue();
 
-        drainWhile(() -> connection.pendingBytes() >= Connection.MAX_PENDING);
+        drainWhile(() -> connection.pendingBytes() >= Connection.PAUSE_READS_AT, new ByteArrayOutputStream());
         assertThat(connection.readsPaused()).isFalse();
     }
 
-    /** The peer reads, and the connection flushes, for as long as the condition holds. */
-    private void drainWhile(BooleanSupplier condition) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-        for (int rounds = 0; condition.getAsBoolean() && rounds < 100_000; rounds++) {
-            chunk.clear();
-            peer.read(chunk);
-            connection.flush();
+    @Test
+    void moreBuffersThanOneGatheringWriteTakesAllGoOutInOrder() throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 10 * Connection.WRITE_BATCH; i++) {
+            byte[] line = ("message " + i + "\n").getBytes(StandardCharsets.US_ASCII);
+            expected.write(line);
+            connection.send(ByteBuffer.wrap(line));
         }
+
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        drainWhile(() -> received.size() < expected.size(), received);
+
+        assertThat(received.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString(StandardCharsets.US_ASCII));
+        assertThat(connection.pendingBytes()).isZero();
+    }
+
+    @Test
+    void sendAndCloseOnlyPutTheConnectionOnTheEndOfPassListOnce() {
+        connection.send(StandardCharsets.US_ASCII.encode("one\n"));
+        connection.send(StandardCharsets.US_ASCII.encode("two\n"));
+        connection.close("asked to");
+        connection.close("asked again");
+
+        assertThat(endOfPass).containsExactly(connection);
+        assertThat(connection.closeReason()).as("the first reason stays").isEqualTo("asked to");
+        assertThat(serverSide.isOpen()).as("closing is the loop's job, at the end of the pass").isTrue();
     }
 }

@@ -21,7 +21,7 @@ final class Proc {
 
         static final String LISTEN = "0A";
         static final String ESTABLISHED = "01";
-        static final String CLOSE_WAIT = "08";
+        static final String TIME_WAIT = "06";
     }
 
     /** What /proc/PID/fd/N points to, for instance {@code socket:[123456]}. */
@@ -47,6 +47,15 @@ final class Proc {
             return fds.count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sets a running process's descriptor limit (soft and hard), as `prlimit --nofile` does. */
+    static void limitDescriptors(long pid, long limit) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + limit + ":" + limit)
+                .inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("prlimit failed with exit code " + p.exitValue());
         }
     }
 

@@ -53,12 +53,30 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code chatsrv.Main} with these arguments. */
     static ServerProcess start(String... args) throws IOException {
+        return new ServerProcess(new ProcessBuilder(javaCommand(args)).start());
+    }
+
+    /** Starts the server the way `ulimit -n N; chatsrv ...` would: with at most N descriptors. */
+    static ServerProcess startWithDescriptorLimit(int limit, String... args) throws IOException {
+        String command = "ulimit -n " + limit + " && exec \"$@\"";
+        List<String> shell = new ArrayList<>(List.of("bash", "-c", command, "bash"));
+        shell.addAll(javaCommand(args));
+        return new ServerProcess(new ProcessBuilder(shell).start());
+    }
+
+    /** The command line that runs the server with the test's own java and classpath. */
+    static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "chatsrv.Main"));
         command.addAll(List.of(args));
-        return new ServerProcess(new ProcessBuilder(command).start());
+        return command;
+    }
+
+    /** Sends a signal, as `kill -NAME pid` would. */
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
     }
 
     /** Reads a stream of the server line by line into {@code into}, on a thread of its own. */
