@@ -29,7 +29,7 @@ public final class Main {
             return;
         }
         if (options == null) {
-            System.out.print(Options.help());
+            System.out.print(Options.HELP);
             return;
         }
         // Listen first, before anything that can wait: clients can connect from here on.

@@ -9,11 +9,18 @@ package chatsrv;
  * connects once (step02's lesson measures it).
  */
 record Options(int port) {
-    static final int DEFAULT_PORT = 3100;
+    /** What --help prints. OptionsTest checks that each default it states is the one parse() gives. */
+    static final String HELP = """
+            Usage: java -jar step02-bind-listen.jar [OPTIONS]
+            Binds a TCP port and listens on it. It never accepts, yet clients can connect.
+
+              -p, --port N   TCP port to listen on; 0 lets the kernel pick a free one (default: 3100)
+              -h, --help     show this help and exit
+            """;
 
     /** The options on this command line, or null if it asks for --help. */
     static Options parse(String... args) throws Args.UsageException {
-        int port = DEFAULT_PORT;
+        int port = 3100;
         Args a = new Args(args);
         while (a.hasNext()) {
             switch (a.next()) {
@@ -25,15 +32,5 @@ record Options(int port) {
             }
         }
         return new Options(port);
-    }
-
-    static String help() {
-        return """
-                Usage: java -jar step02-bind-listen.jar [OPTIONS]
-                Binds a TCP port and listens on it. It never accepts, yet clients can connect.
-
-                  -p, --port N   TCP port to listen on; 0 lets the kernel pick a free one (default: %d)
-                  -h, --help     show this help and exit
-                """.formatted(DEFAULT_PORT);
     }
 }

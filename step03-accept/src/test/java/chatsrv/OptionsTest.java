@@ -2,10 +2,44 @@ package chatsrv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The command line: --help says what each option does and its default; a bad one gets one line and exit code 2. */
 class OptionsTest {
+    private static final Pattern NAME = Pattern.compile("(--[a-z-]+)");
+    private static final Pattern DEFAULT = Pattern.compile("\\(default: ([^)]+)\\)");
+
+    /** Each option's entry in --help: its first line and the lines that continue it. */
+    private static List<String> entries(String help) {
+        List<String> entries = new ArrayList<>();
+        for (String line : help.lines().toList()) {
+            if (line.trim().startsWith("-")) {
+                entries.add(line);
+            } else if (!entries.isEmpty() && line.startsWith("    ")) {
+                entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.trim());
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void eachDefaultThatHelpStatesIsTheOneParseGives() throws Exception {
+        Options defaults = Options.parse();
+        int stated = 0;
+        for (String entry : entries(Options.HELP)) {
+            Matcher value = DEFAULT.matcher(entry);
+            Matcher name = NAME.matcher(entry);
+            if (value.find() && name.find()) {
+                assertThat(Options.parse(name.group(1), value.group(1))).as(entry).isEqualTo(defaults);
+                stated++;
+            }
+        }
+        assertThat(stated).isEqualTo(1);
+    }
     @Test
     void helpListsEveryOptionWithItsDefault() throws Exception {
         try (ServerProcess help = ServerProcess.start("--help")) {
