@@ -3,43 +3,65 @@ package chatsrv;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The chat: what the server does with its clients and their messages, kept apart from the
- * I/O of the EventLoop and the Connection. Every client is greeted; every message goes to
- * every client, its sender included, in the order the server read them.
+ * I/O of the EventLoop and the Connection. Every client is greeted (or told the server is
+ * full); every message goes to every client, its sender included, in the order the server
+ * read them; a client silent for longer than --idle-timeout is closed; all are told goodbye at
+ * shutdown. It decides; the loop carries out (Connection.send, Connection.close). Runs on the
+ * event loop's thread.
  */
 final class Chat {
-    private static final ByteBuffer WELCOME = line("Welcome to chatsrv! Every line you send goes to everyone here.");
-    private static final ByteBuffer SERVER_FULL = line("Sorry, chatsrv is full. Try again later.");
-    private static final ByteBuffer GOODBYE = line("chatsrv is shutting down. Bye!");
-    /** Outgoing lines are appended to direct buffers this big (see encode). */
-    private static final int ARENA_SIZE = 64 * 1024;
+    private static final Line WELCOME = Line.of("Welcome to chatsrv! Every line you send goes to everyone here.");
+    private static final Line SERVER_FULL = Line.of("Sorry, chatsrv is full. Try again later.");
+    private static final Line GOODBYE = Line.of("chatsrv is shutting down. Bye!");
     private static final byte[] NO_PREFIX = {};
 
-    private final Set<Connection> members = new LinkedHashSet<>();
-    private final boolean prefix;
     private final Log log;
-    private ByteBuffer arena = ByteBuffer.allocateDirect(ARENA_SIZE);
+    private final int maxClients;
+    private final String fullReason;
+    private final long idleTimeoutNanos;
+    private final String idleReason;
+    private final boolean prefix;
+    private final Arena arena = new Arena();
+    /**
+     * Every client, with when it last sent a message (System.nanoTime()), in that order: a
+     * client that speaks moves to the end, so the first is always the next to fall silent for
+     * too long, and a timer only ever looks at the first.
+     */
+    private final LinkedHashMap<Connection, Long> members = new LinkedHashMap<>();
 
-    Chat(boolean prefix, Log log) {
-        this.prefix = prefix;
+    Chat(Options options, Log log) {
         this.log = log;
+        this.maxClients = options.maxClients();
+        this.fullReason = "refused: server full (--max-clients " + maxClients + ")";
+        this.idleTimeoutNanos = options.idleTimeout().toNanos(); // 0: none
+        this.idleReason = "idle for " + options.idleTimeout().toMillis() + " ms (--idle-timeout)";
+        this.prefix = options.prefix();
     }
 
     void onOpen(Connection client) {
-        members.add(client);
+        if (members.size() >= maxClients) {
+            client.send(SERVER_FULL);
+            client.close(fullReason);
+            return;
+        }
+        members.put(client, System.nanoTime());
         client.send(WELCOME);
     }
 
     void onMessage(Connection from, ByteBuffer message) {
-        log.info("message from %s: %s", from, printable(message));
-        // Encoded once; every recipient's queue gets these same bytes: no copy per recipient.
-        int start = encode(from, message);
-        for (Connection member : members) {
-            member.send(arena, start, arena.position());
+        log.info("message from %s: %s", from, Log.printable(message));
+        members.remove(from);
+        members.put(from, System.nanoTime());
+        // Encoded once; every member's queue gets these same bytes: no copy per member.
+        Line line = arena.append(prefix ? (from + ": ").getBytes(UTF_8) : NO_PREFIX, message);
+        for (Connection member : members.keySet()) {
+            member.send(line);
         }
     }
 
@@ -47,70 +69,32 @@ final class Chat {
         members.remove(client);
     }
 
-    void onShutdown(Connection client) {
-        client.send(GOODBYE);
-    }
-
-    /** The line for a client the server has no room for; written once, so a copy of its own. */
-    ByteBuffer serverFull() {
-        return SERVER_FULL.duplicate();
-    }
-
     /**
-     * Appends the message as it goes out to the arena: the sender's address if --prefix, the
-     * bytes as they came, and '\n'. Returns where it starts; it ends at the arena's position.
-     *
-     * <p>The arena is a big direct buffer that lines are appended to one after the other. Direct,
-     * because the JDK copies a heap buffer into a temporary direct one on every write(2), to
-     * every recipient; one buffer for many lines, because allocating a direct buffer per
-     * message is slow; one after the other, so that a recipient's queue covers a whole pass's
-     * lines with one view (Connection.send). When the arena is full, a new one takes over; the
-     * old one's memory comes back once no queue looks at it.
+     * Closes the clients that have sent nothing for the idle timeout. The loop calls this after
+     * every pass; it returns how long until the next client would be due (Long.MAX_VALUE:
+     * never), and the loop sleeps no longer than that.
      */
-    private int encode(Connection from, ByteBuffer message) {
-        byte[] sender = prefix ? (from.address + ": ").getBytes(UTF_8) : NO_PREFIX;
-        if (arena.remaining() < sender.length + message.remaining() + 1) {
-            arena = ByteBuffer.allocateDirect(ARENA_SIZE);
+    long onTimer(long now) {
+        if (idleTimeoutNanos == 0) {
+            return Long.MAX_VALUE;
         }
-        int start = arena.position();
-        arena.put(sender).put(message).put((byte) '\n');
-        return start;
-    }
-
-    private static ByteBuffer line(String text) {
-        byte[] bytes = (text + "\n").getBytes(UTF_8);
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).clear();
-    }
-
-    /**
-     * The message for the log: bytes that are not UTF-8 shown as U+FFFD, control characters
-     * as \xNN, so that no client can break a log line or send escape codes to a terminal.
-     */
-    static String printable(ByteBuffer message) {
-        byte[] bytes = new byte[message.remaining()];
-        message.get(message.position(), bytes);
-        boolean clean = true;
-        for (byte b : bytes) {
-            clean &= !isControl(b); // a byte of a multi-byte UTF-8 character is never one
-        }
-        String text = new String(bytes, UTF_8);
-        if (clean) {
-            return text; // nearly every message: nothing to escape
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (isControl(c)) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else {
-                out.append(c);
+        for (Iterator<Map.Entry<Connection, Long>> it = members.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Connection, Long> silentLongest = it.next();
+            long due = silentLongest.getValue() + idleTimeoutNanos - now;
+            if (due > 0) {
+                return due;
             }
+            it.remove();
+            silentLongest.getKey().close(idleReason);
         }
-        return out.toString();
+        return Long.MAX_VALUE;
     }
 
-    /** Bytes 0x00-0x1f and 0x7f, and the same characters. */
-    private static boolean isControl(int c) {
-        return c >= 0 && c < 0x20 || c == 0x7f;
+    /** The server is stopping: every member is told, then closed. */
+    void onShutdown() {
+        for (Connection member : members.keySet()) {
+            member.send(GOODBYE);
+            member.close("server shutting down");
+        }
     }
 }

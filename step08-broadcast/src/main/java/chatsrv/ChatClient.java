@@ -11,9 +11,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The chat client: one thread and one Selector over two inputs, the server's socket and the
@@ -24,18 +21,20 @@ import picocli.CommandLine.Option;
  * copy what it reads into a Pipe; the pipe's other end is a selectable channel, and the loop
  * watches it next to the socket.
  */
-@Command(name = "chat", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Connects to chatsrv: prints what everyone says and sends what you type, line by line.")
-public final class ChatClient implements Callable<Integer> {
+public final class ChatClient {
+    static final String HELP = """
+            Usage: chat [OPTIONS]      (or: java -cp step08-broadcast.jar chatsrv.ChatClient [OPTIONS])
+            Connects to chatsrv: prints what everyone says and sends what you type, line by line.
+
+                  --host H   the server's address (default: 127.0.0.1)
+              -p, --port N   the server's port (default: 3100)
+              -h, --help     show this help and exit
+            """;
     /** Cursor up one line, then erase it: the terminal already showed what was typed, the server will show it again. */
     private static final String ERASE_TYPED_LINE = "\033[1A\033[2K\r";
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "the server's address (default: ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(names = {"-p", "--port"}, defaultValue = "3100", paramLabel = "N", description = "the server's port (default: ${DEFAULT-VALUE})")
-    int port;
-
+    private final String host;
+    private final int port;
     private SocketChannel server;
     private Pipe.SourceChannel keyboard;
     private SelectionKey serverKey;
@@ -45,12 +44,35 @@ public final class ChatClient implements Callable<Integer> {
     /** Typed bytes not yet taken by the socket. */
     private final ByteBuffer outgoing = ByteBuffer.allocate(64 * 1024).flip();
 
-    public static void main(String[] args) {
-        System.exit(Main.execute(new ChatClient(), args));
+    private ChatClient(String host, int port) {
+        this.host = host;
+        this.port = port;
     }
 
-    @Override
-    public Integer call() throws IOException {
+    public static void main(String[] args) throws IOException {
+        String host = "127.0.0.1";
+        int port = 3100;
+        try {
+            Args a = new Args(args);
+            while (a.hasNext()) {
+                switch (a.next()) {
+                    case "-h", "--help" -> {
+                        System.out.print(HELP);
+                        return;
+                    }
+                    case "--host" -> host = a.value();
+                    case "-p", "--port" -> port = a.number(1, 65535);
+                    default -> throw a.unknown();
+                }
+            }
+        } catch (Args.UsageException e) {
+            System.err.println("chat: " + e.getMessage() + " (try --help)");
+            System.exit(2);
+        }
+        System.exit(new ChatClient(host, port).run());
+    }
+
+    private int run() throws IOException {
         try {
             server = SocketChannel.open(new InetSocketAddress(host, port));
         } catch (ConnectException e) {

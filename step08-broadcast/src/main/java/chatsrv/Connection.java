@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
  * arrived yet, and the bytes waiting to be sent. TCP delivers a stream of bytes, not
  * messages: one read may bring half a line, or many lines, or the end of one and the start of
  * the next. This class cuts the stream into messages at '\n'. And one write may take only
- * part of what we give it: this class keeps the rest until the socket can take more.
+ * part of what we give it: this class keeps the rest until the socket can take more. Runs on
+ * the event loop's thread only.
  */
 final class Connection {
     /** The longest message; a longer line is cut into messages of this size. */
@@ -23,22 +24,24 @@ final class Connection {
     /**
      * Reading from a client stops while this much output waits for it. One read can still add
      * its echo (a few KiB) on top, so a client that never reads costs the server at most about
-     * MAX_PENDING + 4 KiB; the rest of what it sends waits in the kernel, and then in the
+     * PAUSE_READS_AT + 64 KiB; the rest of what it sends waits in the kernel, and then in the
      * client itself, whose send blocks.
      */
-    static final int MAX_PENDING = 64 * 1024;
+    static final int PAUSE_READS_AT = 64 * 1024;
     /**
-     * At most this many views go into one gathering write(2). A queue is rarely longer than
-     * two or three (see send); a long one is a slow client's: many arenas' worth of lines.
+     * At most this many views go into one gathering write(2) (the kernel takes up to 1024,
+     * IOV_MAX). A queue is rarely longer than two or three (see send); a long one is a slow
+     * client's: many arenas' worth of lines.
      */
     static final int WRITE_BATCH = 64;
 
     final SocketChannel channel;
-    final String address;
     private final SelectionKey key;
+    private final String name;
     /**
-     * The start of a line whose end has not arrived, at most MAX_MESSAGE bytes, or null: most
-     * connections, most of the time, are between lines and hold no input buffer at all.
+     * The start of a line whose end has not arrived, or null: most connections, most of the
+     * time, are between lines and hold no input buffer at all. At most MAX_MESSAGE + 1 bytes:
+     * a full message and the '\r' that may be the start of its "\r\n".
      */
     private ByteBuffer unfinished;
     /**
@@ -53,24 +56,24 @@ final class Connection {
     private ByteBuffer tailSource;
     private int tailEnd;
     private long pendingBytes;
-    /** The event loop's list of connections to flush at the end of this pass, and whether we are on it. */
-    private final List<Connection> toFlush;
-    boolean flushScheduled;
-    /** When the client last sent something, for the idle timeout. */
-    long lastInputNanos;
+    /** The event loop's list of connections to deal with at the end of this pass (see send and close), and whether we are on it. */
+    private final List<Connection> endOfPass;
+    boolean scheduled;
+    private String closeReason;
 
-    Connection(SelectionKey key, String address, List<Connection> toFlush) {
+    Connection(SelectionKey key, String name, List<Connection> endOfPass) {
         this.channel = (SocketChannel) key.channel();
         this.key = key;
-        this.address = address;
-        this.toFlush = toFlush;
+        this.name = name;
+        this.endOfPass = endOfPass;
         key.attach(this);
     }
 
     /**
-     * Reads what has arrived, using the event loop's shared buffer {@code buffer}, and hands
-     * every complete message to {@code onMessage}, without its '\n' (nor the '\r' of a "\r\n").
-     * The message buffer is only valid during the call. Returns false at end of stream.
+     * Reads what has arrived, into the event loop's {@code buffer} (shared by every connection:
+     * only one thread reads, one socket at a time), after the unfinished line of the last read.
+     * Hands every complete message to {@code onMessage}, without its '\n' or "\r\n"; the message
+     * is a slice of {@code buffer}, valid only during the call. Returns false at end of stream.
      */
     boolean read(ByteBuffer buffer, BiConsumer<Connection, ByteBuffer> onMessage) throws IOException {
         buffer.clear();
@@ -84,57 +87,75 @@ final class Connection {
         unfinished = null;
         int start = 0;
         for (int i = scanned; i < buffer.position(); i++) {
-            if (buffer.get(i) == '\n') {
+            byte b = buffer.get(i);
+            if (b == '\n') {
+                // telnet and nc -C end lines with "\r\n": the '\r' is not part of the message
                 int end = i > start && buffer.get(i - 1) == '\r' ? i - 1 : i;
                 onMessage.accept(this, buffer.slice(start, end - start));
                 start = i + 1;
-            } else if (i - start == MAX_MESSAGE) {
-                // byte i would make the line too long: what comes before it is a message of its own
+            } else if (i - start > MAX_MESSAGE || i - start == MAX_MESSAGE && b != '\r') {
+                // byte i would make the line too long: the MAX_MESSAGE bytes before it are a
+                // message of their own. A '\r' right at the edge waits for the next byte: if
+                // that is '\n', the line was exactly MAX_MESSAGE bytes and ends there.
                 onMessage.accept(this, buffer.slice(start, MAX_MESSAGE));
-                start = i;
+                start += MAX_MESSAGE;
             }
         }
         if (start < buffer.position()) {
-            unfinished = ByteBuffer.allocate(buffer.position() - start).put(buffer.slice(start, buffer.position() - start)).flip();
+            unfinished = ByteBuffer.allocate(buffer.position() - start).put(buffer.slice(start, buffer.position() - start));
         }
         return true;
     }
 
     /**
-     * Queues bytes {@code [from, to)} of {@code shared} for the client; the event loop writes
-     * them at the end of this pass, with whatever else the pass queued. {@code shared} may be
-     * in other queues too, so it is never changed: the queue holds views of it. When these bytes
-     * come right after the ones queued last, as every broadcast line does (Chat encodes lines
-     * one after the other into one buffer), the newest view just grows to cover them: however
-     * many lines a pass brings, the queue usually gains no entry at all.
+     * Queues a line for the client. Nothing is written yet: the event loop writes every queue
+     * that the pass added to, once, at its end, with whatever else the pass queued. The line's
+     * bytes may be in other queues too, so the queue holds a view of them. When they come
+     * right after the bytes queued last, as every broadcast line does (the Arena appends lines
+     * one after the other), the newest view just grows to cover them: however many lines a
+     * pass brings, the queue usually gains no entry at all.
      */
-    void send(ByteBuffer shared, int from, int to) {
-        if (shared == tailSource && from == tailEnd) {
+    void send(Line line) {
+        ByteBuffer bytes = line.bytes();
+        if (bytes == tailSource && line.from() == tailEnd) {
             ByteBuffer tail = out.peekLast();
-            tail.limit(tail.limit() + (to - from));
+            tail.limit(tail.limit() + (line.to() - line.from()));
         } else {
-            // a view that may grow up to the end of shared: its capacity runs that far
-            out.add(shared.slice(from, shared.capacity() - from).limit(to - from));
-            tailSource = shared;
+            // a view that may grow up to the end of the bytes: its capacity runs that far
+            out.add(bytes.slice(line.from(), bytes.capacity() - line.from()).limit(line.to() - line.from()));
+            tailSource = bytes;
         }
-        tailEnd = to;
-        pendingBytes += to - from;
-        if (!flushScheduled) {
-            flushScheduled = true;
-            toFlush.add(this);
-        }
-    }
-
-    /** Queues all of {@code shared}, a buffer that holds one whole line (the greeting, say). */
-    void send(ByteBuffer shared) {
-        send(shared, 0, shared.limit());
+        tailEnd = line.to();
+        pendingBytes += line.to() - line.from();
+        schedule();
     }
 
     /**
-     * Writes as much of the queue as the socket takes now, with one gathering write(2) of up
-     * to WRITE_BATCH views. What it does not take stays queued, and only then do we ask to
-     * hear when the socket is writable: a socket with room in its send buffer is always
-     * writable, so OP_WRITE left on with nothing to send would wake the loop again and again.
+     * Asks the event loop to close the connection at the end of this pass, once what is queued
+     * has been written (as far as the socket takes it): whoever decides it (the loop at end of
+     * stream, the chat for a silent client) may be in the middle of going through the
+     * connections, and one must not vanish under its feet.
+     */
+    void close(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            endOfPass.add(this);
+        }
+    }
+
+    /**
+     * Writes as much of the queue as the socket takes now, with one gathering write(2)
+     * (writev) of up to WRITE_BATCH views: however many lines a pass queued, they leave in one
+     * system call. What the socket does not take stays queued, and only then do we ask to hear
+     * when the socket is writable: a socket with room in its send buffer is always writable, so
+     * OP_WRITE left on with nothing to send would wake the loop again and again for nothing.
      * Reading stops while too much waits (back-pressure).
      */
     void flush(ByteBuffer[] batch) throws IOException {
@@ -159,13 +180,12 @@ final class Connection {
                 break; // the socket's send buffer is full: the rest waits for OP_WRITE
             }
         }
-        key.interestOps((pendingBytes < MAX_PENDING ? SelectionKey.OP_READ : 0)
+        key.interestOps((pendingBytes < PAUSE_READS_AT ? SelectionKey.OP_READ : 0)
                 | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));
     }
 
-    /** Bytes queued for the client and not yet taken by its socket. */
-    long pendingBytes() {
-        return pendingBytes;
+    boolean hasPendingOutput() {
+        return !out.isEmpty();
     }
 
     /** How many entries the output queue has: one per run of adjacent bytes (see send). */
@@ -173,8 +193,18 @@ final class Connection {
         return out.size();
     }
 
+    /** Bytes queued for the client and not yet taken by its socket. */
+    long pendingBytes() {
+        return pendingBytes;
+    }
+
     boolean readsPaused() {
         return (key.interestOps() & SelectionKey.OP_READ) == 0;
+    }
+
+    /** Why the connection is to be closed, or null. */
+    String closeReason() {
+        return closeReason;
     }
 
     /** How many bytes of an unfinished line are waiting for the rest of it. */
@@ -184,6 +214,6 @@ final class Connection {
 
     @Override
     public String toString() {
-        return address;
+        return name;
     }
 }

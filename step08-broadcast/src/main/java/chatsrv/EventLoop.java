@@ -7,64 +7,57 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The event loop: one thread and one Selector watch the listener and every connection. The
  * thread sleeps in select() (epoll_wait) until some socket is ready or the nearest deadline
- * is due, handles exactly the ready ones, none of which can block, writes what that pass
- * queued, and goes back to sleep. It knows nothing of chat: what to do with a message is the
- * Chat's business.
+ * is due, handles exactly the ready ones, none of which can block, carries out what that pass
+ * asked for (writes, then closes), and goes back to sleep. It knows nothing of chat: whom to
+ * greet, whom to refuse, what to do with a message, when a client has been silent too long,
+ * is the Chat's business; the loop carries it out.
  *
  * <p>Only this thread touches the selector, the keys and the connections. The one exception
  * is {@link #shutdown}, which a signal handler calls: it sets a flag and wakes the selector.
  */
 final class EventLoop {
+    /** Accepts per wakeup at most (see accept). */
+    private static final int ACCEPTS_PER_WAKEUP = 64;
     /** How long accepting pauses after accept(2) fails, doubling while it keeps failing. */
     private static final long ACCEPT_BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ACCEPT_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int SEND_BUFFER = 64 * 1024;
-    /** Accepts per wakeup at most, so a storm of connects cannot starve connected clients. */
-    private static final int ACCEPTS_PER_WAKEUP = 64;
 
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final SelectionKey listenerKey;
     private final Chat chat;
     private final Log log;
-    private final Limits limits;
-    private final long idleTimeoutNanos;
-
-    /**
-     * Every open connection. With an idle timeout, a connection moves to the tail whenever it
-     * sends something, so the head is always the next to time out.
-     */
-    private final LinkedHashSet<Connection> connections = new LinkedHashSet<>();
-    /** Connections that were sent something during this pass: flushed once, at its end (Connection.send adds them). */
-    private final List<Connection> toFlush = new ArrayList<>();
-    /** One read buffer for all connections: only the loop thread reads, one socket at a time. */
+    private final long maxPending;
+    /** One read buffer for all connections: only this thread reads, one socket at a time. */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final ByteBuffer[] writeBatch = new ByteBuffer[Connection.WRITE_BATCH];
+    /**
+     * Connections that this pass queued output for or asked to close (Connection.send, close):
+     * written once each at its end, however many lines the pass gave them, then closed if
+     * asked, never in the middle of a pass.
+     */
+    private final List<Connection> endOfPass = new ArrayList<>();
 
+    private int clients;
     private long acceptBackoffNanos;
+    /** When accepting resumes after a failure (System.nanoTime()), or 0 while it is not paused. */
     private long acceptResumeNanos;
     private volatile String shutdownReason;
 
-    /** The limits the command line sets; a zero idle timeout means none. */
-    record Limits(int maxClients, long maxPending, Duration idleTimeout) {
-    }
-
-    EventLoop(ServerSocketChannel listener, Chat chat, Log log, Limits limits) throws IOException {
+    EventLoop(ServerSocketChannel listener, Chat chat, Log log, Options options) throws IOException {
         this.selector = Selector.open();
         this.listener = listener;
         this.chat = chat;
         this.log = log;
-        this.limits = limits;
-        this.idleTimeoutNanos = limits.idleTimeout().toNanos();
+        this.maxPending = options.maxPending();
         // A selector only takes non-blocking channels: a ready socket must never make us wait.
         listener.configureBlocking(false);
         this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
@@ -88,32 +81,36 @@ final class EventLoop {
 
     /** Runs until {@link #shutdown} is called, then says goodbye to every client and returns. */
     void run() throws IOException {
+        long sleepNanos = Long.MAX_VALUE; // nothing is due yet
         while (shutdownReason == null) {
             // Sleeps until a registered socket is ready or the nearest deadline is due (with
             // none, for as long as it takes), then calls handle() once per ready key.
-            selector.select(this::handle, millisToNextDeadline());
-            flushAll();
-            closeIdle();
-            resumeAcceptingIfDue();
-            log.flush();
+            selector.select(this::handle, millis(sleepNanos));
+            long now = System.nanoTime();
+            sleepNanos = Math.min(chat.onTimer(now), acceptTimer(now));
+            finishPass();
+            log.flush(); // what this pass logged, in one write(2)
         }
-        int count = connections.size();
-        for (Connection c : List.copyOf(connections)) {
-            chat.onShutdown(c);
-            flush(c);
-            close(c, "server shutting down");
-        }
+        int count = clients;
+        chat.onShutdown();
+        finishPass();
         log.info("shut down (%s): closed %d connections", shutdownReason, count);
         log.flush();
         selector.close();
     }
 
-    /** Asks the loop to stop. Safe from any thread: the only thing here that is. */
+    /** Asks the loop to stop. Safe from any thread: the only method here that is. */
     void shutdown(String reason) {
         shutdownReason = reason;
         selector.wakeup();
     }
 
+    /** A sleep for select(): whole milliseconds, rounded up (waking early would find nothing due), 0 for no limit. */
+    private static long millis(long nanos) {
+        return nanos == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    /** Every key handled here is valid: connections are closed only at the end of a pass (finishPass). */
     private void handle(SelectionKey key) {
         if (key.isAcceptable()) {
             accept();
@@ -123,11 +120,17 @@ final class EventLoop {
         if (key.isReadable()) {
             read(connection);
         }
-        if (key.isValid() && key.isWritable()) {
-            flush(connection);
+        if (key.isWritable()) {
+            write(connection);
         }
     }
 
+    /**
+     * Takes clients off the accept queue until it is empty (accept returns null: EAGAIN), or
+     * until ACCEPTS_PER_WAKEUP of them: a storm of connects must not keep the loop from the
+     * clients it already has. Whatever is left keeps the listener ready, so the next select()
+     * reports it again.
+     */
     private void accept() {
         for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
             SocketChannel channel;
@@ -138,42 +141,33 @@ final class EventLoop {
                 return;
             }
             if (channel == null) {
-                break; // the accept queue is empty
+                return; // the accept queue is empty
             }
             acceptBackoffNanos = 0;
             try {
-                open(channel);
+                channel.configureBlocking(false);
+                // Nagle's algorithm holds a small segment back while an earlier one is not yet
+                // acknowledged, and a client waiting for its answer acknowledges late (delayed
+                // ACK: 40 ms or more on Linux). The loop already writes once per connection per
+                // pass, so Nagle would only add that wait to every answer.
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                // Linux grows a socket's send buffer up to 4 MiB (net.ipv4.tcp_wmem) on its own:
+                // that much kernel memory per client that does not read. Lines are small; a
+                // fixed 64 KiB (the kernel doubles it for its bookkeeping) keeps what such a
+                // client can cost bounded, kernel and queue together.
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
+                // The address, not the descriptor number: Fds would read all of /proc/self/fd
+                // for every client, and under EMFILE it has no descriptor to do it with.
+                Connection connection = new Connection(channel.register(selector, SelectionKey.OP_READ),
+                        Main.address(channel.getRemoteAddress()), endOfPass);
+                clients++;
+                log.info("accepted connection from %s (clients: %d)", connection, clients);
+                chat.onOpen(connection);
             } catch (IOException e) {
                 log.info("accept failed for a new connection: %s", e.getMessage());
                 closeQuietly(channel);
             }
         }
-    }
-
-    private void open(SocketChannel channel) throws IOException {
-        channel.configureBlocking(false);
-        // Nagle's algorithm holds a small segment back until the previous one is acknowledged,
-        // and a client that only listens acknowledges late (delayed ACK, up to 40 ms). We batch
-        // our writes ourselves, one per connection per pass, so Nagle only adds latency.
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        // Linux grows a socket's send buffer up to 4 MiB (net.ipv4.tcp_wmem) on its own: that
-        // much kernel memory per client that does not read, before --max-pending even starts
-        // to count. Chat lines are small; a fixed 64 KiB (the kernel doubles it for its
-        // bookkeeping) keeps what a slow client can cost bounded, kernel and queue together.
-        channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
-        String address = Main.address(channel.getRemoteAddress());
-        if (connections.size() >= limits.maxClients()) {
-            // One line, in one write to a socket nothing was written to yet: it fits in the send buffer.
-            channel.write(chat.serverFull());
-            channel.close();
-            log.info("refused connection from %s: server full (--max-clients %d)", address, limits.maxClients());
-            return;
-        }
-        Connection connection = new Connection(channel.register(selector, SelectionKey.OP_READ), address, toFlush);
-        connection.lastInputNanos = System.nanoTime();
-        connections.add(connection);
-        log.info("accepted connection from %s (clients: %d)", connection, connections.size());
-        chat.onOpen(connection);
     }
 
     /**
@@ -190,6 +184,18 @@ final class EventLoop {
                 e.getMessage(), TimeUnit.NANOSECONDS.toMillis(acceptBackoffNanos));
     }
 
+    /** Resumes accepting once the back-off is over; returns how long until then (Long.MAX_VALUE: no back-off). */
+    private long acceptTimer(long now) {
+        if (acceptResumeNanos == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (now - acceptResumeNanos < 0) {
+            return acceptResumeNanos - now;
+        }
+        resumeAccepting();
+        return Long.MAX_VALUE;
+    }
+
     private void resumeAccepting() {
         if (listenerKey.interestOps() == 0) {
             listenerKey.interestOps(SelectionKey.OP_ACCEPT);
@@ -197,98 +203,56 @@ final class EventLoop {
         }
     }
 
-    private void resumeAcceptingIfDue() {
-        if (acceptResumeNanos != 0 && System.nanoTime() - acceptResumeNanos >= 0) {
-            resumeAccepting();
-        }
-    }
-
     private void read(Connection connection) {
         try {
             if (!connection.read(readBuffer, chat::onMessage)) {
-                // FIN: the client will send no more, but may still read. Give it what it is
-                // owed (its own last lines, say) in one last flush, then close.
-                flush(connection);
-                close(connection, "closed by peer");
-                return;
+                connection.close("closed by peer"); // read(2) returned 0: the client sent FIN
             }
         } catch (IOException e) {
-            close(connection, "failed: " + e.getMessage()); // typically ECONNRESET: the client sent RST
-            return;
-        }
-        if (idleTimeoutNanos > 0) {
-            connection.lastInputNanos = System.nanoTime();
-            connections.remove(connection); // moved to the tail: the most recently active
-            connections.add(connection);
+            connection.close("failed: " + e.getMessage()); // typically ECONNRESET: the client sent RST
         }
     }
 
     /**
-     * Writes what this pass queued: one gathering write per connection however many messages
-     * it got, and only then the slow-client check, so that a burst a healthy client is about
-     * to take never counts against it.
+     * Carries out what this pass asked of the connections, now that nothing goes through them:
+     * writes what each has queued, then closes those asked to close. By index, since a close
+     * may make the chat send to others, who then join the list.
      */
-    private void flushAll() {
-        for (Connection c : toFlush) {
-            c.flushScheduled = false;
-            if (c.channel.isOpen()) {
-                flush(c);
+    private void finishPass() {
+        for (int i = 0; i < endOfPass.size(); i++) {
+            Connection c = endOfPass.get(i);
+            if (c.channel.isOpen()) { // not closed further up the list
+                write(c);
+                if (c.closeReason() != null) {
+                    close(c, c.closeReason());
+                }
             }
+            c.scheduled = false;
         }
-        toFlush.clear();
+        endOfPass.clear();
     }
 
     /**
      * Writes what the connection has queued, right away: most of the time the socket takes it
      * all and we never need OP_WRITE. Only what is left waits for the socket to be writable.
      * A client that has more waiting than --max-pending is too slow for the rest: it goes.
+     * The check comes after the pass's write, so a burst that a healthy client is about to
+     * take never counts against it.
      */
-    private void flush(Connection connection) {
+    private void write(Connection connection) {
         boolean wasPaused = connection.readsPaused();
         try {
             connection.flush(writeBatch);
         } catch (IOException e) {
-            close(connection, "failed: " + e.getMessage()); // typically EPIPE or ECONNRESET
+            connection.close("failed: " + e.getMessage()); // typically EPIPE or ECONNRESET
             return;
         }
-        if (connection.pendingBytes() > limits.maxPending()) {
-            close(connection, String.format("too slow: %d bytes waiting to be sent, over --max-pending %d",
-                    connection.pendingBytes(), limits.maxPending()));
+        if (connection.pendingBytes() > maxPending) {
+            connection.close("too slow: " + connection.pendingBytes() + " bytes waiting to be sent, over --max-pending " + maxPending);
         } else if (connection.readsPaused() != wasPaused) {
             log.info(wasPaused ? "resuming reads from %s: %d bytes waiting to be sent"
                     : "pausing reads from %s: %d bytes waiting to be sent", connection, connection.pendingBytes());
         }
-    }
-
-    private void closeIdle() {
-        if (idleTimeoutNanos == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        while (!connections.isEmpty()) {
-            Connection oldest = connections.iterator().next();
-            if (now - oldest.lastInputNanos < idleTimeoutNanos) {
-                break;
-            }
-            close(oldest, "idle for " + limits.idleTimeout().toMillis() + " ms (--idle-timeout)");
-        }
-    }
-
-    /** How long select() may sleep: until the nearest deadline, or 0 (no limit) when there is none. */
-    private long millisToNextDeadline() {
-        long next = Long.MAX_VALUE;
-        long now = System.nanoTime();
-        if (acceptResumeNanos != 0) {
-            next = acceptResumeNanos - now;
-        }
-        if (idleTimeoutNanos > 0 && !connections.isEmpty()) {
-            next = Math.min(next, connections.iterator().next().lastInputNanos + idleTimeoutNanos - now);
-        }
-        if (next == Long.MAX_VALUE) {
-            return 0;
-        }
-        // round up: waking a little early would find nothing due and go back to sleep for 0 ms
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next + 999_999));
     }
 
     /**
@@ -296,10 +260,8 @@ final class EventLoop {
      * at the next select(), once epoll no longer watches it.
      */
     private void close(Connection connection, String why) {
-        if (!connections.remove(connection)) {
-            return; // already closed during this pass
-        }
         closeQuietly(connection.channel);
+        clients--;
         chat.onClose(connection);
         int unfinished = connection.unfinishedBytes();
         log.info("connection terminated: %s %s%s", connection, why,

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * look where lsof looks: /proc/net/tcp lists every TCP socket that has an address, with its
  * inode, and every entry of /proc/self/fd is a link that reads {@code socket:[inode]} for a
  * socket. Both are read in full, so one call costs a few system calls per open socket: fine
- * at start-up and for a lesson's handful of clients, but called for every accept it makes
- * accepting n clients O(n²). step08 uses it only at start-up.
+ * at start-up and for a lesson's handful of clients, but called for every accept it would make
+ * accepting n clients O(n²).
  */
 final class Fds {
     private static final Path SELF_FD = Path.of("/proc/self/fd");

@@ -3,6 +3,7 @@ package chatsrv;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -14,12 +15,13 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>Lines are buffered, and the event loop flushes them once per pass: one write(2) for all
  * that a pass logged, instead of one per line, and still every line is out before the loop
- * sleeps again.
+ * sleeps again. One thread does all the work, so every system call it saves is time for the
+ * clients.
  *
- * <p>The server logs every message and every connection, so a line must be cheap: tens of
- * thousands a second would otherwise cost a good part of the loop's one core. Hence no
- * String.format, which parses its format anew on every call, and the time formatted at most
- * once per millisecond (notes/performance.md measures both).
+ * <p>The server logs every message, so a line must be cheap: tens of thousands a second would
+ * otherwise cost a good part of the loop's one core. Hence no String.format, which parses its
+ * format anew on every call, and the time formatted at most once per millisecond
+ * (notes/performance.md measures both).
  */
 final class Log {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -65,5 +67,39 @@ final class Log {
             stamp = TIME.format(LocalTime.ofInstant(Instant.ofEpochMilli(now), ZoneId.systemDefault()));
         }
         return stamp;
+    }
+
+    /**
+     * A client's bytes as they may appear in a log line: bytes that are not UTF-8 shown as
+     * U+FFFD, control characters as \xNN. A client decides what it sends; without this, a
+     * '\n' or '\r' in a message could forge a log line of its own, and an escape sequence
+     * could drive the terminal of whoever reads the log.
+     */
+    static String printable(ByteBuffer bytes) {
+        byte[] b = new byte[bytes.remaining()];
+        bytes.get(bytes.position(), b);
+        boolean clean = true;
+        for (byte x : b) {
+            clean &= !isControl(x); // a byte of a multi-byte UTF-8 character is never one
+        }
+        String text = new String(b, UTF_8);
+        if (clean) {
+            return text; // nearly every message: nothing to escape
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isControl(c)) {
+                out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Bytes 0x00-0x1f and 0x7f, and the same characters. */
+    private static boolean isControl(int c) {
+        return c >= 0 && c < 0x20 || c == 0x7f;
     }
 }

@@ -30,10 +30,10 @@ class BackPressureTest extends ServerTest {
         Matcher m = PAUSED.matcher(paused);
         assertThat(m.find()).as(paused).isTrue();
         // The server's own accounting: reading from the flooder stopped once its own messages,
-        // queued back to it, passed MAX_PENDING; one read (up to 64 KiB of input) may add its
+        // queued back to it, passed PAUSE_READS_AT; one read (up to 64 KiB of input) may add its
         // lines on top, but the total stays well under the --max-pending at which it would be cut off.
         assertThat(Integer.parseInt(m.group(1)))
-                .isGreaterThanOrEqualTo(Connection.MAX_PENDING)
+                .isGreaterThanOrEqualTo(Connection.PAUSE_READS_AT)
                 .isLessThan(MAX_PENDING_OPTION);
 
         try (Client other = Client.connect(port)) {

@@ -68,14 +68,14 @@ final class Client implements AutoCloseable {
         return line.toByteArray();
     }
 
-    /** True once the server has closed the connection; fails after two seconds of silence. */
-    boolean atEndOfStream() throws IOException {
-        return in.read() < 0;
-    }
-
     /** Half-close: no more from us (FIN), but we can still read. */
     void shutdownOutput() throws IOException {
         channel.shutdownOutput();
+    }
+
+    /** True once the server has closed the connection; fails after two seconds of silence. */
+    boolean atEndOfStream() throws IOException {
+        return in.read() < 0;
     }
 
     /** Closes with SO_LINGER 0: the kernel drops what is unsent and sends RST instead of FIN. */

@@ -62,4 +62,40 @@ class FramingTest extends ServerTest {
             assertThat(awaitMessages(2)).containsExactly("x".repeat(1024), "next");
         }
     }
+
+    @Test
+    void crlfEndsALineAndACarriageReturnElsewhereIsData() throws Exception {
+        try (Client c = Client.connect(port)) {
+            c.send("from telnet\r\nmid\rline\n\r\nlast\n");
+
+            // the log shows a '\r' that is data as \x0d (see LogTest)
+            assertThat(awaitMessages(4)).containsExactly("from telnet", "mid\\x0dline", "", "last");
+        }
+    }
+
+    @Test
+    void linesOf1023And1024And1025BytesEndedByCrlf() throws Exception {
+        try (Client c = Client.connect(port)) {
+            c.send("a".repeat(1023) + "\r\n" + "b".repeat(1024) + "\r\n" + "c".repeat(1025) + "\r\n" + "next\r\n");
+
+            // 1024 bytes and "\r\n" are one message, not a 1024-byte piece and then an empty one
+            assertThat(awaitMessages(5)).containsExactly("a".repeat(1023), "b".repeat(1024), "c".repeat(1024), "c", "next");
+        }
+    }
+
+    @Test
+    void aCarriageReturnRightAfter1024BytesWaitsForTheNextReadToSayWhatItIs() throws Exception {
+        try (Client c = Client.connect(port)) {
+            c.send("x".repeat(1024) + "\r");
+            // Nothing yet: the '\r' may be the start of the line's "\r\n".
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> messages().isEmpty());
+
+            c.send("\n" + "y".repeat(1024) + "\r");
+            assertThat(awaitMessages(1)).containsExactly("x".repeat(1024));
+
+            // this time it is not: the '\r' starts the next message
+            c.send("z\n");
+            assertThat(awaitMessages(3)).containsExactly("x".repeat(1024), "y".repeat(1024), "\\x0dz");
+        }
+    }
 }

@@ -1,5 +1,8 @@
 package chatsrv;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,13 +16,9 @@ class IdleTest extends ServerTest {
             for (int i = 0; i < 50; i++) {
                 clients.add(Client.connect(port));
             }
-            for (Client c : clients) {
-                c.readLine();
-            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.count("accepted connection") == 50);
             clients.get(0).send("hello\n");
-            for (Client c : clients) {
-                c.readLine();
-            }
+            server.awaitLine("hello");
             server.assertNotSpinning();
         } finally {
             for (Client c : clients) {

@@ -21,7 +21,7 @@ final class Proc {
 
         static final String LISTEN = "0A";
         static final String ESTABLISHED = "01";
-        static final String CLOSE_WAIT = "08";
+        static final String TIME_WAIT = "06";
     }
 
     /** What /proc/PID/fd/N points to, for instance {@code socket:[123456]}. */

@@ -190,11 +190,6 @@ final class ServerProcess implements AutoCloseable {
         in.flush();
     }
 
-    /** Closes the process's stdin: end of input, as Ctrl-D at a terminal. */
-    void closeStdin() throws IOException {
-        process.getOutputStream().close();
-    }
-
     /** Waits for the server to exit by itself, and for the last of its output, and returns its exit code. */
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(STARTUP.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -203,6 +198,11 @@ final class ServerProcess implements AutoCloseable {
         stdoutReader.join(STARTUP.toMillis());
         stderrReader.join(STARTUP.toMillis());
         return process.exitValue();
+    }
+
+    /** Closes the process's stdin: end of input, as Ctrl-D at a terminal. */
+    void closeStdin() throws IOException {
+        process.getOutputStream().close();
     }
 
     /** Stops the server with SIGTERM, as Ctrl-C or kill would, and waits until it is gone. */

@@ -39,15 +39,12 @@ class ThreadsTest extends ServerTest {
         try {
             for (int i = 0; i < 20; i++) {
                 clients.add(Client.connect(port));
-                clients.get(i).readLine();
             }
             for (Client c : clients) {
                 c.send("hello from " + c.localPort() + "\n");
             }
             for (Client c : clients) {
-                for (int i = 0; i < 20; i++) {
-                    c.readLine();
-                }
+                server.awaitLine("hello from " + c.localPort());
             }
 
             assertThat(threadNames()).isEqualTo(atStart);
