@@ -69,4 +69,13 @@ class ListenTest extends ServerTest {
                     .contains("--port");
         }
     }
+
+    @Test
+    void enterClosesTheListenerAndExits() throws Exception {
+        server.typeLine("");
+
+        assertThat(server.awaitExit()).isZero();
+        assertThat(server.lines()).anyMatch(l -> l.contains("socket closed"));
+        assertThat(Proc.tcp()).noneMatch(r -> r.localPort() == port && r.state().equals(Proc.TcpRow.LISTEN));
+    }
 }

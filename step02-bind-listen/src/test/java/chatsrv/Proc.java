@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** What the kernel says about a process and its sockets, read from /proc as lsof and ss do. */
 final class Proc {
@@ -20,8 +19,6 @@ final class Proc {
         }
 
         static final String LISTEN = "0A";
-        static final String ESTABLISHED = "01";
-        static final String CLOSE_WAIT = "08";
     }
 
     /** What /proc/PID/fd/N points to, for instance {@code socket:[123456]}. */
@@ -39,15 +36,6 @@ final class Proc {
             throw new IllegalArgumentException("not a socket: " + target);
         }
         return Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-    }
-
-    /** How many descriptors the process has open. */
-    static long fdCount(long pid) {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Every TCP socket the kernel lists, IPv4 and IPv6. */

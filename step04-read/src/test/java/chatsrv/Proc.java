@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** What the kernel says about a process and its sockets, read from /proc as lsof and ss do. */
 final class Proc {
@@ -39,15 +38,6 @@ final class Proc {
             throw new IllegalArgumentException("not a socket: " + target);
         }
         return Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-    }
-
-    /** How many descriptors the process has open. */
-    static long fdCount(long pid) {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** CPU time the process has used so far, all threads, in clock ticks (usually 10 ms each). */

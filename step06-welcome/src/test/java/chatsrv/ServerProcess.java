@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,13 +175,6 @@ final class ServerProcess implements AutoCloseable {
     private String lastOutput() {
         List<String> out = lines();
         return "last lines of stdout: " + out.subList(Math.max(0, out.size() - 20), out.size()) + ", stderr: " + errorLines();
-    }
-
-    /** Types a line on the server's stdin, as a user at its terminal would. */
-    void typeLine(String line) throws IOException {
-        OutputStream in = process.getOutputStream();
-        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
     }
 
     /** Waits for the server to exit by itself, and for the last of its output, and returns its exit code. */

@@ -24,8 +24,9 @@ class MaxClientsTest extends ServerTest {
 
             c2.send("still served\n");
             server.awaitLine("still served");
+            int leaver = c1.localPort();
             c1.close();
-            server.awaitLine("closed by peer");
+            server.awaitLine("connection terminated: 127.0.0.1:" + leaver);
             try (Client c4 = Client.connect(port)) {
                 assertThat(c4.readLine()).startsWith("Welcome");
             }

@@ -20,7 +20,6 @@ final class Proc {
         }
 
         static final String LISTEN = "0A";
-        static final String ESTABLISHED = "01";
         static final String TIME_WAIT = "06";
     }
 
