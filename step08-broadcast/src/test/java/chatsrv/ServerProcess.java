@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,6 +191,13 @@ final class ServerProcess implements AutoCloseable {
         stdoutReader.join(STARTUP.toMillis());
         stderrReader.join(STARTUP.toMillis());
         return process.exitValue();
+    }
+
+    /** Types a line on the process's stdin, as a user at its terminal would. */
+    void typeLine(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
     }
 
     /** Closes the process's stdin: end of input, as Ctrl-D at a terminal. */
