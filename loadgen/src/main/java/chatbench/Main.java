@@ -6,6 +6,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: the options, the four scenarios, and what each one runs. */
+/** The command line: the options, the five scenarios, and what each one runs. */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "loadgen 1.0", sortOptions = false,
         description = {
             "Loads a server that speaks the chat protocol (./chatsrv) and measures it.",
@@ -28,14 +30,19 @@ import picocli.CommandLine.Spec;
             "  conns    10,000 idle connections: time to connect, the server's memory",
             "           per connection, then one line to all and the time until all",
             "           have it",
+            "  startup  starts the server command given after -- (--runs times) and",
+            "           times how soon it accepts a connection on --port, and sends",
+            "           its first byte: ./bench startup -- ./chatsrv. A course's",
+            "           grader starts the server, waits 100 ms and connects once,",
+            "           without retrying: a server must accept within 100 ms of exec.",
             "Progress goes to stderr once a second, the result to stdout."})
 public final class Main implements Callable<Integer> {
-    enum Scenario { fanout, chatty, latency, conns }
+    enum Scenario { fanout, chatty, latency, conns, startup }
 
     /** A scenario's settings: its defaults, overridden by the options. */
     record Plan(Scenario scenario, int connections, int senders, int rate, int size, double seconds, int window) {}
 
-    static final long SECOND = Loop.SECOND;
+    static final long SECOND = Phase.SECOND;
     /** Connections not yet greeted at a time; below a Java server's default listen backlog of 50. */
     static final int IN_FLIGHT = 32;
     static final long CONNECT_TIMEOUT = 60 * SECOND;
@@ -49,14 +56,21 @@ public final class Main implements Callable<Integer> {
     static final int WINDOW = 4096;
     static final int WINDOW_BYTES = 320 * 1024;
 
-    @Parameters(index = "0", paramLabel = "<scenario>", description = "fanout, chatty, latency or conns")
+    @Parameters(index = "0", paramLabel = "<scenario>", description = "fanout, chatty, latency, conns or startup")
     Scenario scenario;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND",
+            description = "startup: the server to start, with its arguments, after --: "
+                    + "./bench startup -- java -jar step07-echo/target/step07-echo.jar")
+    List<String> command = new ArrayList<>();
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "server address, loopback only (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "3100", description = "server port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "3100",
+            description = "server port (default: ${DEFAULT-VALUE}); startup: the port it polls, which the command "
+                    + "must make the server listen on")
     int port;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "how long to send (default 10)")
@@ -80,14 +94,18 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--in-flight", paramLabel = "N",
             description = "connections being opened and not yet greeted at a time (default 32, under the "
-                    + "listen backlog of 50 of steps 02-07; step08's backlog is 1024)")
+                    + "listen backlog of 50 that steps 02 and 03 keep; steps 04-08 ask for 1024)")
     int inFlight = IN_FLIGHT;
 
     @Option(names = "--warm-up", paramLabel = "N",
             description = "conns: rounds of connecting all the clients and closing them again before the "
                     + "measured round (default 1; 0 measures a server that has just started, which also "
-                    + "compiles its code and touches its memory for the first time)")
+                    + "compiles its code and touches its memory for the first time); startup: runs not "
+                    + "counted, which warm up the bench itself (default 1)")
     int warmUps = 1;
+
+    @Option(names = "--runs", paramLabel = "N", description = "startup: measured runs (default 10)")
+    int runs = 10;
 
     @Option(names = "--server-pid", paramLabel = "PID",
             description = "conns: the server whose VmRSS to read (default: the one listening on the port)")
@@ -101,6 +119,7 @@ public final class Main implements Callable<Integer> {
 
     /** The last run's result, for tests. */
     Report report;
+    Startup startup;
 
     public static void main(String[] args) {
         System.exit(command(new Main()).execute(args));
@@ -109,7 +128,11 @@ public final class Main implements Callable<Integer> {
     /** picocli, with a bad option answered the way a learner should see it: one line, exit 2. */
     static CommandLine command(Main main) {
         return new CommandLine(main).setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("bench: " + e.getMessage() + " (see ./bench --help)");
+            // "./bench startup java -jar x.jar" would take -jar for an option of ours
+            List<String> given = List.of(args);
+            String hint = given.contains("startup") && !given.contains("--")
+                    ? ", and the server's command goes after --" : "";
+            e.getCommandLine().getErr().println("bench: " + e.getMessage() + " (see ./bench --help" + hint + ")");
             return 2;
         });
     }
@@ -123,45 +146,62 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = plan();
-        InetSocketAddress target = target();
-        String where = host + ":" + port;
         PrintWriter err = spec.commandLine().getErr();
+        String result;
         try {
-            // A JVM cannot raise its own descriptor limit (Java has no setrlimit): ./bench does it.
-            long limit = Proc.openFileLimit();
-            long needed = plan.connections() + 100L;     // a socket each, and the JVM's own files
-            if (limit >= 0 && limit < needed) {
-                throw new Failure("the open-file limit is " + limit + ", and " + plan.connections()
-                        + " connections need about " + needed + ". ./bench raises it up to the hard limit"
-                        + " (ulimit -Hn); if that is lower, raise the hard limit as root, or ask for fewer --clients");
-            }
-            report = plan.scenario() == Scenario.conns ? conns(plan, target, where, err) : load(plan, target, where, err);
+            result = scenario == Scenario.startup ? startup(err) : load(err);
         } catch (Failure | IOException e) {
             err.println("bench: " + e.getMessage());
             return 1;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.json() : report.table());
+        out.print(result);
         out.flush();
         return 0;
     }
 
+    /** startup: the command started, timed and stopped again, --runs times. */
+    private String startup(PrintWriter err) throws IOException, Failure {
+        check(!command.isEmpty(), "startup needs the server's command after --, e.g. ./bench startup -- ./chatsrv");
+        check(port >= 1 && port <= 65535, "--port must be 1 to 65535, not " + port);
+        check(runs >= 1 && runs <= 1000, "--runs must be 1 to 1000, not " + runs);
+        check(warmUps >= 0 && warmUps <= 10, "--warm-up must be 0 to 10, not " + warmUps);
+        startup = Startup.measure(command, target(), runs, warmUps, err);
+        return json ? startup.json() : startup.table();
+    }
+
+    /** The four scenarios that load a server that is already running. */
+    private String load(PrintWriter err) throws IOException, Failure {
+        check(command.isEmpty(), "unexpected " + String.join(" ", command) + ": only startup takes a command");
+        Plan plan = plan();
+        InetSocketAddress target = target();
+        String where = host + ":" + port;
+        // A JVM cannot raise its own descriptor limit (Java has no setrlimit): ./bench does it.
+        long limit = Proc.openFileLimit();
+        long needed = plan.connections() + 100L;     // a socket each, and the JVM's own files
+        if (limit >= 0 && limit < needed) {
+            throw new Failure("the open-file limit is " + limit + ", and " + plan.connections()
+                    + " connections need about " + needed + ". ./bench raises it up to the hard limit"
+                    + " (ulimit -Hn); if that is lower, raise the hard limit as root, or ask for fewer --clients");
+        }
+        report = plan.scenario() == Scenario.conns ? conns(plan, target, where, err) : traffic(plan, target, where, err);
+        return json ? report.json() : report.table();
+    }
+
     /** fanout, chatty, latency: connect, probe, send for the duration, drain, count. */
-    private Report load(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
-        try (Loop loop = new Loop(target, p.size())) {
-            connect(loop, p, inFlight, where, err);
-            Loop.Probe probe = loop.probe(10 * SECOND);
+    private Report traffic(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
+        try (Clients clients = new Clients(target, p.size(), err)) {
+            connect(clients, p, where);
+            Clients.Probe probe = clients.probe(10 * SECOND);
             if (!probe.echoed()) {
                 throw new Failure("the server at " + where + " did not send our line back within 10 s:"
                         + " is it a chat server?");
             }
             err.printf("%s: %,d connections greeted by %s (%s server); sending for %.1f s%n", p.scenario(),
-                    loop.open(), where, probe.broadcast() ? "broadcast" : "echo", p.seconds());
-            long start = System.nanoTime();
-            loop.run(p.senders(), p.rate(), p.window(), (long) (p.seconds() * SECOND),
-                    () -> err.println(loop.stats.tick((System.nanoTime() - start) / 1e9)));
-            return Report.of(p, where, loop, probe, null);
+                    clients.open(), where, probe.broadcast() ? "broadcast" : "echo", p.seconds());
+            clients.send(p.senders(), p.rate(), p.window(), (long) (p.seconds() * SECOND));
+            clients.drain();
+            return new Report(p, where, probe, clients.result(), null);
         }
     }
 
@@ -175,36 +215,38 @@ public final class Main implements Callable<Integer> {
         OptionalLong pid = serverPid != null ? OptionalLong.of(serverPid) : Proc.pidListeningOn(port);
         Report.Round first = null;
         for (int round = 1; round <= warmUps; round++) {
-            try (Loop loop = new Loop(target, p.size())) {
-                Report.Round r = connectAll(loop, p, pid, where, err);
+            try (Clients clients = new Clients(target, p.size(), err)) {
+                Report.Round r = connectAll(clients, p, pid, where);
                 first = first != null ? first : r;
                 err.printf("conns: warm-up round %d of %d: %,d greeted in %.3f s; closing them%n",
                         round, warmUps, r.greeted(), r.connectNanos() / 1e9);
             }
             sleep(SECOND);                  // for the server to see every FIN and close its end
         }
-        try (Loop loop = new Loop(target, p.size())) {
-            Report.Round measured = connectAll(loop, p, pid, where, err);
+        try (Clients clients = new Clients(target, p.size(), err)) {
+            Report.Round measured = connectAll(clients, p, pid, where);
             String note = pid.isEmpty() ? "unknown: found no process listening on port " + port + " (pass --server-pid)"
                     : measured.rssBeforeKb() < 0 || measured.rssAfterKb() < 0
                     ? "unknown: cannot read /proc/" + pid.getAsLong() + "/status"
                     : null;
-            boolean gaveUp = loop.greeted + loop.refused + loop.failed < p.connections();
+            Result connected = clients.result();
+            boolean gaveUp = connected.greeted() + connected.refused() + connected.failed() < p.connections();
             Report.Conns found = new Report.Conns(measured, gaveUp, pid.orElse(-1), note, warmUps, first);
-            err.printf("conns: %,d greeted; sending one line to all%n", loop.open());
-            return Report.of(p, where, loop, loop.probe(30 * SECOND), found);
+            err.printf("conns: %,d greeted; sending one line to all%n", connected.open());
+            Clients.Probe probe = clients.probe(30 * SECOND);
+            return new Report(p, where, probe, clients.result(), found);
         }
     }
 
     /** Connects every client of the plan and waits for the greetings: how long, and the server's RSS around it. */
-    private Report.Round connectAll(Loop loop, Plan p, OptionalLong pid, String where, PrintWriter err)
+    private Report.Round connectAll(Clients clients, Plan p, OptionalLong pid, String where)
             throws IOException, Failure {
         long before = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
         long start = System.nanoTime();
-        connect(loop, p, inFlight, where, err);
+        Result connected = connect(clients, p, where);
         long connectNanos = System.nanoTime() - start;
         long after = pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
-        return new Report.Round(loop.greeted, connectNanos, before, after);
+        return new Report.Round(connected.greeted(), connectNanos, before, after);
     }
 
     private static void sleep(long nanos) {
@@ -215,19 +257,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static void connect(Loop loop, Plan p, int inFlight, String where, PrintWriter err) throws IOException, Failure {
-        loop.connect(p.connections(), inFlight, CONNECT_TIMEOUT,
-                () -> err.printf("connecting: %,d of %,d greeted%n", loop.greeted, p.connections()));
-        if (loop.open() > 0) {
-            return;
+    /** Connects the plan's clients; at least one must be greeted. */
+    private Result connect(Clients clients, Plan p, String where) throws IOException, Failure {
+        Result r = clients.connect(p.connections(), inFlight, CONNECT_TIMEOUT);
+        if (r.open() > 0) {
+            return r;
         }
-        if (loop.connectError instanceof ConnectException) {
+        if (r.connectError() instanceof ConnectException) {
             throw new Failure("nothing listening on " + where + " — start it with ./chatsrv");
         }
         throw new Failure("no connection to " + where + " was greeted: "
-                + (loop.refusal != null ? "the server said \"" + loop.refusal + "\""
-                : loop.connectError != null ? loop.connectError.toString()
-                : "no greeting within " + Loop.QUIET / SECOND + " s"));
+                + (r.refusal() != null ? "the server said \"" + r.refusal() + "\""
+                : r.connectError() != null ? r.connectError().toString()
+                : "no greeting within " + Clients.QUIET / SECOND + " s"));
     }
 
     /**
@@ -257,11 +299,12 @@ public final class Main implements Callable<Integer> {
             case chatty -> 20;
             case latency -> 10;
             case conns -> 10_000;
+            case startup -> 1;          // not a load: startup() checks its own options
         };
         int r = rate != null ? rate : switch (scenario) {
             case chatty -> 500;
             case latency -> 100;
-            case fanout, conns -> 0;    // fanout: the window sets the pace; conns: nobody sends
+            case fanout, conns, startup -> 0;    // fanout: the window sets the pace; conns: nobody sends
         };
         int s = size != null ? size : scenario == Scenario.chatty ? 100 : 64;
         double d = duration != null ? duration : 10;
@@ -277,7 +320,7 @@ public final class Main implements Callable<Integer> {
         check(warmUps >= 0 && warmUps <= 10, "--warm-up must be 0 to 10, not " + warmUps);
         return switch (scenario) {
             case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w);
-            case conns -> new Plan(scenario, c, 0, 0, s, d, w);
+            case conns, startup -> new Plan(scenario, c, 0, 0, s, d, w);
             case chatty, latency -> new Plan(scenario, c, c, r, s, d, w);
         };
     }

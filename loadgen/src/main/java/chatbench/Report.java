@@ -6,11 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A run's result, as a table for people and as JSON for scripts. */
-record Report(Main.Plan plan, String target, Loop.Probe probe,
-              int greeted, int refused, String refusal, int failed, String failure,
-              int closed, String closeReason, long otherLines,
-              double seconds, long sent, long delivered, long bytesIn, long bytesOut,
-              Stats.Latency latency, Stats.Latency sendLag, List<Stats.SenderTotals> senders, Conns conns) {
+record Report(Main.Plan plan, String target, Clients.Probe probe, Result result, Conns conns) {
 
     /** What only the conns scenario finds; a memory figure of -1 is unknown, and memoryNote says why. */
     record Conns(Round measured, boolean gaveUp, long pid, String memoryNote, int warmUps, Round first) {
@@ -26,32 +22,20 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
         }
     }
 
-    static Report of(Main.Plan p, String target, Loop loop, Loop.Probe probe, Conns conns) {
-        return new Report(p, target, probe, loop.greeted, loop.refused, loop.refusal, loop.failed,
-                loop.connectError == null ? null : loop.connectError.toString(),
-                loop.closedAfterGreeting, loop.closeReason, loop.stats.otherLines,
-                loop.runNanos / 1e9, loop.sentInRun, loop.deliveredInRun, loop.bytesInInRun, loop.bytesOutInRun,
-                Stats.Latency.of(loop.stats.latency()), Stats.Latency.of(loop.stats.sendLag),
-                loop.senderTotals(), conns);
-    }
-
-    long lost() {
-        return senders.stream().mapToLong(Stats.SenderTotals::lost).sum();
-    }
-
-    long reordered() {
-        return senders.stream().mapToLong(Stats.SenderTotals::reordered).sum();
-    }
-
     /** What the probe line showed. With one connection, echo and broadcast look the same. */
     String server() {
-        return !probe.echoed() ? "silent" : greeted == 1 ? "echo or broadcast"
+        return !probe.echoed() ? "silent" : result.greeted() == 1 ? "echo or broadcast"
                 : probe.broadcast() ? "broadcast" : "echo";
+    }
+
+    /** The first failed connect, as the report quotes it, or null. */
+    String failure() {
+        return result.connectError() == null ? null : result.connectError().toString();
     }
 
     /** Per second of sending; what arrives while draining counts for loss, not for rates. */
     double rate(long count) {
-        return seconds > 0 ? count / seconds : 0;
+        return result.seconds() > 0 ? count / result.seconds() : 0;
     }
 
     /** A fixed rate has a schedule to measure from; the window does not. */
@@ -60,6 +44,7 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
     }
 
     String table() {
+        Result r = result;
         StringBuilder t = new StringBuilder();
         if (conns != null) {
             t.append(f("%s: %,d idle connections to %s (%s server)%n%n",
@@ -90,34 +75,34 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
         } else {
             String pace = plan.rate() > 0 ? f("at %,d lines/s each", plan.rate()) : f("with a window of %,d", plan.window());
             t.append(f("%s: %,d connections, %d sending %s, %d-byte lines, %.1f s, to %s (%s server)%n%n",
-                    plan.scenario(), plan.connections(), plan.senders(), pace, plan.size(), seconds, target, server()));
-            t.append(f("  sends/s       %,14.0f%n", rate(sent)));
-            t.append(f("  deliveries/s  %,14.0f%n", rate(delivered)));
-            t.append(f("  bytes/s in    %,14.0f%n", rate(bytesIn)));
-            t.append(f("  bytes/s out   %,14.0f%n", rate(bytesOut)));
-            t.append("  latency       ").append(percentiles(latency));
-            t.append(f("                over %,d deliveries, from each line's %s%n", latency.count(), corrected()
+                    plan.scenario(), plan.connections(), plan.senders(), pace, plan.size(), r.seconds(), target, server()));
+            t.append(f("  sends/s       %,14.0f%n", rate(r.sent())));
+            t.append(f("  deliveries/s  %,14.0f%n", rate(r.delivered())));
+            t.append(f("  bytes/s in    %,14.0f%n", rate(r.bytesIn())));
+            t.append(f("  bytes/s out   %,14.0f%n", rate(r.bytesOut())));
+            t.append("  latency       ").append(percentiles(r.latency()));
+            t.append(f("                over %,d deliveries, from each line's %s%n", r.latency().count(), corrected()
                     ? "intended send time (corrected for coordinated omission)"
                     : "actual send time (no schedule, so nothing to correct)"));
             if (corrected()) {
-                t.append("  sent late by  ").append(percentiles(sendLag));
+                t.append("  sent late by  ").append(percentiles(r.sendLag()));
                 t.append("                the bench's own delay behind its schedule, part of the latency above\n");
             }
             t.append(f("%n  %6s %12s %14s %14s %10s %10s%n", "sender", "sent", "expected", "delivered", "lost",
                     "reordered"));
             String row = "  %6s %,12d %,14d %,14d %,10d %,10d%n";
-            for (Stats.SenderTotals s : senders) {
+            for (Stats.SenderTotals s : r.senders()) {
                 t.append(f(row, s.sender(), s.sent(), s.expected(), s.delivered(), s.lost(), s.reordered()));
             }
-            if (senders.size() > 1) {
-                t.append(f(row, "all", senders.stream().mapToLong(Stats.SenderTotals::sent).sum(),
-                        senders.stream().mapToLong(Stats.SenderTotals::expected).sum(),
-                        senders.stream().mapToLong(Stats.SenderTotals::delivered).sum(), lost(), reordered()));
+            if (r.senders().size() > 1) {
+                t.append(f(row, "all", r.senders().stream().mapToLong(Stats.SenderTotals::sent).sum(),
+                        r.senders().stream().mapToLong(Stats.SenderTotals::expected).sum(),
+                        r.senders().stream().mapToLong(Stats.SenderTotals::delivered).sum(), r.lost(), r.reordered()));
             }
         }
         t.append(f("%n  connections: %,d greeted, %,d refused%s, %,d failed%s, %,d closed by the server%s;"
-                        + " %,d other lines%n", greeted, refused, why(refusal == null ? null : '"' + refusal + '"'),
-                failed, why(failure), closed, why(closeReason), otherLines));
+                        + " %,d other lines%n", r.greeted(), r.refused(), why(r.refusal() == null ? null : '"' + r.refusal() + '"'),
+                r.failed(), why(failure()), r.closed(), why(r.closeReason()), r.otherLines()));
         return t.toString();
     }
 
@@ -131,20 +116,21 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
     }
 
     String json() {
+        Result r = result;
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("scenario", plan.scenario().name());
         j.put("target", target);
         j.put("server", server());
         j.put("connections", plan.connections());
         j.put("size", plan.size());
-        j.put("greeted", greeted);
-        j.put("refused", refused);
-        j.put("refusal", refusal);
-        j.put("failed", failed);
-        j.put("failure", failure);
-        j.put("closed_by_server", closed);
-        j.put("close_reason", closeReason);
-        j.put("other_lines", otherLines);
+        j.put("greeted", r.greeted());
+        j.put("refused", r.refused());
+        j.put("refusal", r.refusal());
+        j.put("failed", r.failed());
+        j.put("failure", failure());
+        j.put("closed_by_server", r.closed());
+        j.put("close_reason", r.closeReason());
+        j.put("other_lines", r.otherLines());
         if (conns != null) {
             Round m = conns.measured();
             j.put("connect_greeted", m.greeted());
@@ -168,17 +154,17 @@ record Report(Main.Plan plan, String target, Loop.Probe probe,
         j.put("senders", plan.senders());
         j.put("rate", corrected() ? plan.rate() : null);
         j.put("window", corrected() ? null : plan.window());
-        j.put("seconds", seconds);
-        j.put("sends_per_s", rate(sent));
-        j.put("deliveries_per_s", rate(delivered));
-        j.put("bytes_in_per_s", rate(bytesIn));
-        j.put("bytes_out_per_s", rate(bytesOut));
+        j.put("seconds", r.seconds());
+        j.put("sends_per_s", rate(r.sent()));
+        j.put("deliveries_per_s", rate(r.delivered()));
+        j.put("bytes_in_per_s", rate(r.bytesIn()));
+        j.put("bytes_out_per_s", rate(r.bytesOut()));
         j.put("latency_corrected", corrected());
-        j.put("latency_ns", latency);
-        j.put("send_lag_ns", corrected() ? sendLag : null);
-        j.put("lost", lost());
-        j.put("reordered", reordered());
-        j.put("per_sender", senders);
+        j.put("latency_ns", r.latency());
+        j.put("send_lag_ns", corrected() ? r.sendLag() : null);
+        j.put("lost", r.lost());
+        j.put("reordered", r.reordered());
+        j.put("per_sender", r.senders());
         return json(j) + "\n";
     }
 

@@ -37,10 +37,7 @@ final class Stats {
      */
     final Histogram sendLag = new Histogram(MAX_LATENCY, 3);
 
-    long sent;          // messages put on the wire
-    long bytesOut;
     long delivered;     // messages that reached a receiver, summed over receivers
-    long bytesIn;
     long otherLines;    // lines that were not our messages: another client's chatter, notices
 
     private long tickSent;
@@ -76,8 +73,8 @@ final class Stats {
         sendLag.recordValue(Math.max(0, Math.min(now - intended, MAX_LATENCY)));
     }
 
-    /** The progress line for the second that just ended; starts the next one. */
-    String tick(double secondsSoFar) {
+    /** The progress line for the second that just ended, {@code sent} messages sent so far; starts the next one. */
+    String tick(double secondsSoFar, long sent) {
         Histogram lastSecond = latency().copy();
         lastSecond.subtract(latencyAtTick);
         latencyAtTick.add(lastSecond);

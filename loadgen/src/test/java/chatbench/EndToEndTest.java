@@ -24,8 +24,8 @@ class EndToEndTest {
             int code = bench("chatty", "--port", "" + server.port(), "--clients", "5", "--rate", "200",
                     "--duration", "1");
             assertThat(code).as(err.toString()).isZero();
-            Report r = main.report;
-            assertThat(r.server()).isEqualTo("broadcast");
+            assertThat(main.report.server()).isEqualTo("broadcast");
+            Result r = main.report.result();
             assertThat(r.senders()).hasSize(5).allSatisfy(s -> {
                 assertThat(s.sent()).isPositive();
                 assertThat(s.expected()).isEqualTo(5 * s.sent());
@@ -44,9 +44,9 @@ class EndToEndTest {
             int code = bench("fanout", "--port", "" + server.port(), "--clients", "4", "--window", "16",
                     "--duration", "1", "--json");
             assertThat(code).as(err.toString()).isZero();
-            assertThat(main.report.senders()).singleElement()
+            assertThat(main.report.result().senders()).singleElement()
                     .satisfies(s -> assertThat(s.delivered()).isEqualTo(5 * s.sent()).isPositive());
-            assertThat(main.report.lost()).isZero();
+            assertThat(main.report.result().lost()).isZero();
             assertThat(out.toString()).startsWith("{\"scenario\":\"fanout\"").contains("\"lost\":0,\"reordered\":0");
         }
     }
@@ -57,8 +57,8 @@ class EndToEndTest {
             int code = bench("latency", "--port", "" + server.port(), "--clients", "3", "--duration", "1");
             assertThat(code).as(err.toString()).isZero();
             assertThat(main.report.server()).isEqualTo("echo");
-            assertThat(main.report.senders()).allSatisfy(s -> assertThat(s.delivered()).isEqualTo(s.sent()));
-            assertThat(main.report.lost()).isZero();
+            assertThat(main.report.result().senders()).allSatisfy(s -> assertThat(s.delivered()).isEqualTo(s.sent()));
+            assertThat(main.report.result().lost()).isZero();
         }
     }
 
@@ -68,7 +68,7 @@ class EndToEndTest {
             int code = bench("conns", "--port", "" + server.port(), "--clients", "40");
             assertThat(code).as(err.toString()).isZero();
             Report r = main.report;
-            assertThat(r.greeted()).isEqualTo(40);
+            assertThat(r.result().greeted()).isEqualTo(40);
             assertThat(r.conns().pid()).isEqualTo(ProcessHandle.current().pid());   // the test server is in this JVM
             assertThat(r.probe().arrived()).isEqualTo(40);
             assertThat(out.toString()).contains("40 of 40 had it");
@@ -94,9 +94,9 @@ class EndToEndTest {
         try (TestServer server = new TestServer(false, 3)) {
             int code = bench("conns", "--port", "" + server.port(), "--clients", "5", "--json");
             assertThat(code).as(err.toString()).isZero();
-            assertThat(main.report.greeted()).isEqualTo(3);
-            assertThat(main.report.refused()).isEqualTo(2);
-            assertThat(main.report.refusal()).isEqualTo("Server full, try again later");
+            assertThat(main.report.result().greeted()).isEqualTo(3);
+            assertThat(main.report.result().refused()).isEqualTo(2);
+            assertThat(main.report.result().refusal()).isEqualTo("Server full, try again later");
             assertThat(out.toString()).contains("\"refused\":2,\"refusal\":\"Server full, try again later\"");
         }
     }

@@ -140,12 +140,12 @@ class StatsTest {
         for (int i = 0; i < 100; i++) {
             stats.delivered(from, i, 0, 2 * MS);
         }
-        assertThat(stats.tick(1)).contains("100 deliveries/s", "p99 2.0");
+        assertThat(stats.tick(1, 0)).contains("100 deliveries/s", "p99 2.0");
         for (int i = 100; i < 110; i++) {
             stats.delivered(from, i, 0, 50 * MS);
         }
-        assertThat(stats.tick(2)).contains(" 10 deliveries/s", "p99 50.0");
-        assertThat(stats.tick(3)).contains(" 0 deliveries/s", "p99 -");
+        assertThat(stats.tick(2, 0)).contains(" 10 deliveries/s", "p99 50.0");
+        assertThat(stats.tick(3, 0)).contains(" 0 deliveries/s", "p99 -");
         assertThat(stats.latency().getTotalCount()).isEqualTo(110);
     }
 }

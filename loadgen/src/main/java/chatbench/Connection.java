@@ -1,0 +1,43 @@
+package chatbench;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One connection to the server. The event loop owns its socket side; Clients owns the rest:
+ * what this connection has seen and sent as one client of the scenario. Every connection
+ * receives; a few also send.
+ */
+final class Connection {
+    enum State { CONNECTING, OPEN, CLOSED }
+
+    // The event loop's part.
+    final SocketChannel channel;
+    SelectionKey key;
+    State state = State.CONNECTING;
+    final Codec.Lines lines = new Codec.Lines();
+    /** A sender's lines not yet taken by the socket (null for a connection that only receives). */
+    ByteBuffer out;
+    /** Bytes the socket has taken from {@code out}. */
+    long written;
+
+    // Clients' part.
+    boolean greeted;
+    long probeArrived = -1;
+    /** As a receiver: what arrived from each sender, by sender id (1..n; 0 is the probe). */
+    Stats.SeqTracker[] from;
+    /** As a sender (id 0 = not one): its schedule (null: the window sets the pace) and its next seq. */
+    int senderId;
+    Stats.Schedule schedule;
+    long seq;
+
+    Connection(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Greeted and still open: one that sends and receives the scenario's lines. */
+    boolean ready() {
+        return greeted && state == State.OPEN;
+    }
+}

@@ -1,0 +1,39 @@
+package chatbench;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What the clients counted, as of the moment Clients made it: the connections, then the
+ * sending. The rates count what happened while the senders sent (sent, delivered, bytes);
+ * the latencies and the per-sender totals also count what arrived while draining.
+ *
+ * @param connectError the first failed connect (a ConnectException: nobody listens), or null
+ * @param refusal the line of a server that would not take a client ("server full"), or null
+ * @param closed greeted connections closed since, by the server or by an error; closeReason: why the first one
+ * @param otherLines lines that were not ours: another client's chatter, a server's notices
+ * @param sendingNanos how long the senders sent; it and the four counts after it are 0 if nobody sent
+ * @param bytesIn every byte read until sending stopped, greetings included
+ */
+record Result(int greeted, int refused, String refusal, int failed, IOException connectError,
+              int closed, String closeReason, long otherLines,
+              long sendingNanos, long sent, long delivered, long bytesIn, long bytesOut,
+              Stats.Latency latency, Stats.Latency sendLag, List<Stats.SenderTotals> senders) {
+
+    /** Greeted and not closed by the server. */
+    int open() {
+        return greeted - closed;
+    }
+
+    double seconds() {
+        return sendingNanos / 1e9;
+    }
+
+    long lost() {
+        return senders.stream().mapToLong(Stats.SenderTotals::lost).sum();
+    }
+
+    long reordered() {
+        return senders.stream().mapToLong(Stats.SenderTotals::reordered).sum();
+    }
+}
