@@ -55,4 +55,11 @@ class LogTest {
     void printableTextIsLeftAlone() {
         assertThat(Log.printable(UTF_8.encode("héllo, wörld: 100%"))).isEqualTo("héllo, wörld: 100%");
     }
+
+    @Test
+    void c1ControlsAndLineSeparatorsBeyondAsciiAreEscapedToo() {
+        ByteBuffer message = UTF_8.encode("a\u009b2Jb\u0085c\u2028d\u2029e");
+
+        assertThat(Log.printable(message)).isEqualTo("a\\x9b2Jb\\x85c\\u2028d\\u2029e");
+    }
 }

@@ -73,33 +73,32 @@ final class Log {
      * A client's bytes as they may appear in a log line: bytes that are not UTF-8 shown as
      * U+FFFD, control characters as \xNN. A client decides what it sends; without this, a
      * '\n' or '\r' in a message could forge a log line of its own, and an escape sequence
-     * could drive the terminal of whoever reads the log.
+     * could drive the terminal of whoever reads the log. Beyond ASCII the same goes for the C1
+     * controls U+0080 to U+009F (some terminals take U+009B for the start of an escape
+     * sequence), and for U+2028 and U+2029, where some tools end a line.
      */
     static String printable(ByteBuffer bytes) {
         byte[] b = new byte[bytes.remaining()];
         bytes.get(bytes.position(), b);
-        boolean clean = true;
+        boolean plainAscii = true;
         for (byte x : b) {
-            clean &= !isControl(x); // a byte of a multi-byte UTF-8 character is never one
+            plainAscii &= x >= 0x20 && x < 0x7f; // a byte of a multi-byte UTF-8 character is negative
         }
         String text = new String(b, UTF_8);
-        if (clean) {
+        if (plainAscii) {
             return text; // nearly every message: nothing to escape
         }
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (isControl(c)) {
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
                 out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else if (c == 0x2028 || c == 0x2029) {
+                out.append("\\u").append(Integer.toHexString(c));
             } else {
                 out.append(c);
             }
         }
         return out.toString();
-    }
-
-    /** Bytes 0x00-0x1f and 0x7f, and the same characters. */
-    private static boolean isControl(int c) {
-        return c >= 0 && c < 0x20 || c == 0x7f;
     }
 }
