@@ -22,10 +22,11 @@ final class Connection {
     /** The longest message; a longer line is cut into messages of this size. */
     static final int MAX_MESSAGE = 1024;
     /**
-     * Reading from a client stops while this much output waits for it. One read can still add
-     * its echo (a few KiB) on top, so a client that never reads costs the server at most about
-     * PAUSE_READS_AT + 64 KiB; the rest of what it sends waits in the kernel, and then in the
-     * client itself, whose send blocks.
+     * Reading from a client stops while this much output waits for it. One read (up to the
+     * loop's 64 KiB) can still add its lines on top, and more than it read when each line goes
+     * out with its sender's address in front (64 KiB of empty lines are 65,536 lines of some 20
+     * bytes); past --max-pending the client is cut off as too slow (EventLoop.write). The rest
+     * of what it sends waits in the kernel, and then in the client itself, whose send blocks.
      */
     static final int PAUSE_READS_AT = 64 * 1024;
     /**

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** A client that sends fast and never reads must not make the server hold its echo without bound. */
+/** A client that sends fast and never reads must not make the server hold its own lines without bound. */
 class BackPressureTest extends ServerTest {
     private static final Pattern PAUSED = Pattern.compile("pausing reads from .*: (\\d+) bytes waiting");
     /** The server's default --max-pending: a client holding more is cut off. */

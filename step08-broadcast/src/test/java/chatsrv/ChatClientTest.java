@@ -21,10 +21,14 @@ class ChatClientTest extends ServerTest {
             assertThat(other.readLine()).endsWith(": hello chat");
             assertThat(other.readLine()).endsWith(": hello other");
 
-            // End of input: the client half-closes, gets what it is owed, and exits when the server closes.
+            // End of input right after a line: the client half-closes (FIN) instead of closing,
+            // so the server's copy of that line, which comes back after the FIN, is still printed;
+            // the client exits when the server closes.
+            chat.typeLine("last words");
             chat.closeStdin();
+            assertThat(other.readLine()).endsWith(": last words");
             assertThat(chat.awaitExit()).isZero();
-            assertThat(chat.lines()).last().asString().endsWith(": hello other");
+            assertThat(chat.lines()).last().asString().endsWith(": last words");
             server.awaitLine("closed by peer");
         }
     }
