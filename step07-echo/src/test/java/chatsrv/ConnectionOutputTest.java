@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -109,7 +108,6 @@ class ConnectionOutputTest {
 
     @Test
     void opWriteIsWantedExactlyWhileOutputIsPending() throws IOException {
-        serverSide.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
         connection.send(ByteBuffer.wrap(pattern()));
 
         connection.flush(batch);

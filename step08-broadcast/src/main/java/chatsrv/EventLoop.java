@@ -94,7 +94,7 @@ final class EventLoop {
         int count = clients;
         chat.onShutdown();
         finishPass();
-        log.info("shut down (%s): closed %d connections", shutdownReason, count);
+        log.info("shut down (%s): closed %d connection%s", shutdownReason, count, count == 1 ? "" : "s");
         log.flush();
         selector.close();
     }
@@ -215,18 +215,15 @@ final class EventLoop {
 
     /**
      * Carries out what this pass asked of the connections, now that nothing goes through them:
-     * writes what each has queued, then closes those asked to close. By index, since a close
-     * may make the chat send to others, who then join the list.
+     * writes what each has queued, then closes those asked to close.
      */
     private void finishPass() {
-        for (int i = 0; i < endOfPass.size(); i++) {
-            Connection c = endOfPass.get(i);
-            if (c.channel.isOpen()) { // not closed further up the list
-                write(c);
-                if (c.closeReason() != null) {
-                    close(c, c.closeReason());
-                }
+        for (Connection c : endOfPass) {
+            write(c);
+            if (c.closeReason() != null) {
+                close(c, c.closeReason());
             }
+            // Only now: a write that fails asks for a close, which must not put c on the list again.
             c.scheduled = false;
         }
         endOfPass.clear();
