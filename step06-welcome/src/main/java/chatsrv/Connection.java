@@ -119,13 +119,20 @@ final class Connection {
      * loop again and again for nothing.
      */
     void flush() throws IOException {
-        while (!out.isEmpty()) {
-            ByteBuffer head = out.peek();
-            channel.write(head);
-            if (head.hasRemaining()) {
-                break; // the socket's send buffer is full: the rest waits for OP_WRITE
+        try {
+            while (!out.isEmpty()) {
+                ByteBuffer head = out.peek();
+                channel.write(head);
+                if (head.hasRemaining()) {
+                    break; // the socket's send buffer is full: the rest waits for OP_WRITE
+                }
+                out.remove();
             }
-            out.remove();
+        } catch (IOException e) {
+            // A socket that failed takes nothing more: forget what was queued for it, so that
+            // closing it at the end of the pass does not try again.
+            out.clear();
+            throw e;
         }
         key.interestOps(out.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
     }

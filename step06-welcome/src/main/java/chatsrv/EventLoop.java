@@ -204,7 +204,9 @@ final class EventLoop {
      */
     private void finishPass() {
         for (Connection c : endOfPass) {
-            write(c);
+            if (c.hasPendingOutput()) {
+                write(c);
+            }
             if (c.closeReason() != null) {
                 close(c, c.closeReason());
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -127,5 +128,23 @@ class ConnectionOutputTest {
         assertThat(endOfPass).containsExactly(connection);
         assertThat(connection.closeReason()).as("the first reason stays").isEqualTo("asked to");
         assertThat(serverSide.isOpen()).as("closing is the loop's job, at the end of the pass").isTrue();
+    }
+
+    @Test
+    void aSocketThatFailedIsOwedNothingMore() throws IOException {
+        peer.setOption(StandardSocketOptions.SO_LINGER, 0);
+        peer.close(); // RST: a write to the other end now fails
+        IOException failed = null;
+        long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
+        while (failed == null) {
+            assertThat(System.nanoTime() - deadline).as("no write failed within 20 s").isNegative();
+            connection.send(ByteBuffer.wrap(new byte[1024]));
+            try {
+                connection.flush();
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        assertThat(connection.hasPendingOutput()).as("nothing is left to try again").isFalse();
     }
 }

@@ -160,26 +160,36 @@ final class Connection {
      * Reading stops while too much waits (back-pressure).
      */
     void flush(ByteBuffer[] batch) throws IOException {
-        while (!out.isEmpty()) {
-            int n = 0;
-            for (ByteBuffer view : out) {
-                batch[n++] = view;
-                if (n == batch.length) {
-                    break;
+        try {
+            while (!out.isEmpty()) {
+                int n = 0;
+                for (ByteBuffer view : out) {
+                    batch[n++] = view;
+                    if (n == batch.length) {
+                        break;
+                    }
+                }
+                pendingBytes -= channel.write(batch, 0, n);
+                boolean tookAll = !batch[n - 1].hasRemaining();
+                Arrays.fill(batch, 0, n, null);
+                while (!out.isEmpty() && !out.peek().hasRemaining()) {
+                    out.remove();
+                }
+                if (out.isEmpty()) {
+                    tailSource = null; // nothing left to grow, and no old arena kept alive for it
+                }
+                if (!tookAll) {
+                    break; // the socket's send buffer is full: the rest waits for OP_WRITE
                 }
             }
-            pendingBytes -= channel.write(batch, 0, n);
-            boolean tookAll = !batch[n - 1].hasRemaining();
-            Arrays.fill(batch, 0, n, null);
-            while (!out.isEmpty() && !out.peek().hasRemaining()) {
-                out.remove();
-            }
-            if (out.isEmpty()) {
-                tailSource = null; // nothing left to grow, and no old arena kept alive for it
-            }
-            if (!tookAll) {
-                break; // the socket's send buffer is full: the rest waits for OP_WRITE
-            }
+        } catch (IOException e) {
+            // A socket that failed takes nothing more: forget what was queued for it, so that
+            // closing it at the end of the pass does not try again.
+            Arrays.fill(batch, null);
+            out.clear();
+            pendingBytes = 0;
+            tailSource = null;
+            throw e;
         }
         key.interestOps((pendingBytes < PAUSE_READS_AT ? SelectionKey.OP_READ : 0)
                 | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -222,5 +223,25 @@ class ConnectionOutputTest {
         assertThat(endOfPass).containsExactly(p.connection());
         assertThat(p.connection().closeReason()).as("the first reason stays").isEqualTo("asked to");
         assertThat(p.key().channel().isOpen()).as("closing is the loop's job, at the end of the pass").isTrue();
+    }
+
+    @Test
+    void aSocketThatFailedIsOwedNothingMore() throws IOException {
+        Pair p = pair();
+        p.peer().setOption(StandardSocketOptions.SO_LINGER, 0);
+        p.peer().close(); // RST: a write to the other end now fails
+        IOException failed = null;
+        long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
+        while (failed == null) {
+            assertThat(System.nanoTime() - deadline).as("no write failed within 20 s").isNegative();
+            p.connection().send(whole(ByteBuffer.wrap(new byte[1024])));
+            try {
+                p.connection().flush(batch);
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        assertThat(p.connection().hasPendingOutput()).as("nothing is left to try again").isFalse();
+        assertThat(p.connection().pendingBytes()).isZero();
     }
 }
