@@ -230,6 +230,7 @@ class ConnectionOutputTest {
         Pair p = pair();
         p.peer().setOption(StandardSocketOptions.SO_LINGER, 0);
         p.peer().close(); // RST: a write to the other end now fails
+        p.peerSelector().selectNow(); // a registered channel is really closed at its selector's next select
         IOException failed = null;
         long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
         while (failed == null) {
