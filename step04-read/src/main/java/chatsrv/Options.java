@@ -4,7 +4,7 @@ package chatsrv;
  * The server's command line: each option, its default, and its line in --help.
  *
  * <p>Read by hand, in one switch. A library such as picocli does the same from annotations,
- * but loading it and reading them by reflection made this server start listening about 130 ms
+ * but loading it and reading them by reflection made this server start listening 125 to 220 ms
  * later (notes/performance.md), and a server must be listening within 100 ms of its start: the
  * course's grader starts it, waits 100 ms and connects once (step02's lesson measures it).
  */
