@@ -4,7 +4,7 @@ package chatsrv;
  * Reads a command line one option at a time: {@code --name value}, {@code --name=value} or
  * {@code -n value}. What the options are, and what their values mean, is up to the caller (see
  * Options): this class only walks the arguments and turns a value that cannot be used into a
- * one-line {@link UsageException}.
+ * one-line {@link UsageException}. Used by main, before anything else.
  */
 final class Args {
     /** A command line that cannot be used. The message says why, in one line. */

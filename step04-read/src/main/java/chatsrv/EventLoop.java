@@ -70,6 +70,8 @@ final class EventLoop {
                         Main.address(channel.getRemoteAddress()) + " (fd " + Fds.of(channel) + ")");
                 log.info("accepted connection from %s", connection);
             } catch (IOException e) {
+                // Out of descriptors (EMFILE), say: the client stays queued, the listener stays
+                // ready, and the next select() returns at once to fail again, and again.
                 log.info("accept failed: %s", e.getMessage());
                 return;
             }

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * inode, and every entry of /proc/self/fd is a link that reads {@code socket:[inode]} for a
  * socket. Both are read in full, so one call costs a few system calls per open socket: fine
  * at start-up and for a lesson's handful of clients, but called for every accept it would make
- * accepting n clients O(n²).
+ * accepting n clients O(n²). Called by main.
  */
 final class Fds {
     private static final Path SELF_FD = Path.of("/proc/self/fd");

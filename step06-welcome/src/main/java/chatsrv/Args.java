@@ -6,7 +6,7 @@ import java.time.Duration;
  * Reads a command line one option at a time: {@code --name value}, {@code --name=value} or
  * {@code -n value}. What the options are, and what their values mean, is up to the caller (see
  * Options): this class only walks the arguments and turns a value that cannot be used into a
- * one-line {@link UsageException}.
+ * one-line {@link UsageException}. Used by main, before anything else.
  */
 final class Args {
     /** A command line that cannot be used. The message says why, in one line. */
@@ -15,6 +15,9 @@ final class Args {
             super(message, null, false, false);
         }
     }
+
+    /** The longest time a duration() may give: what fits in a long of nanoseconds, about 292 years. */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
     private final String[] args;
     private int next;
@@ -71,31 +74,34 @@ final class Args {
     /** The current option's value as a time: 30s, 10m, 500ms, 2h, or a bare number of seconds. */
     Duration duration() throws UsageException {
         String value = value();
-        int digits = 0;
-        while (digits < value.length() && digits < 9 && Character.isDigit(value.charAt(digits))) {
-            digits++;
-        }
+        int digits = leadingDigits(value);
+        Duration time = null;
         if (digits > 0) {
             long n = Long.parseLong(value.substring(0, digits));
-            switch (value.substring(digits)) {
-                case "ms" -> {
-                    return Duration.ofMillis(n);
-                }
-                case "", "s" -> {
-                    return Duration.ofSeconds(n);
-                }
-                case "m" -> {
-                    return Duration.ofMinutes(n);
-                }
-                case "h" -> {
-                    return Duration.ofHours(n);
-                }
-                default -> {
-                    // said below
-                }
-            }
+            time = switch (value.substring(digits)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "", "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> null;
+            };
         }
-        throw new UsageException(name + " needs a time like 30s, 10m or 500ms, not '" + value + "'");
+        if (time == null) {
+            throw new UsageException(name + " needs a time like 30s, 10m or 500ms, not '" + value + "'");
+        }
+        if (time.compareTo(LONGEST) > 0) { // the loop counts time in nanoseconds, in a long
+            throw new UsageException(name + " can be at most " + LONGEST.toHours() + "h, not '" + value + "'");
+        }
+        return time;
+    }
+
+    /** How many digits {@code value} starts with, at most 12: a number that still fits in a long, with room for a unit. */
+    private static int leadingDigits(String value) {
+        int digits = 0;
+        while (digits < value.length() && digits < 12 && Character.isDigit(value.charAt(digits))) {
+            digits++;
+        }
+        return digits;
     }
 
     /** The error for an option the program does not have. */

@@ -85,7 +85,7 @@ final class Connection {
 
     /**
      * Queues bytes for the client. Nothing is written yet: the event loop writes every queue
-     * that the pass added to, once, at its end, with whatever else the pass queued.
+     * that the pass added to at its end, with whatever else the pass queued.
      */
     void send(ByteBuffer bytes) {
         out.add(bytes);

@@ -52,8 +52,10 @@ public final class Main {
         try {
             listener = listen(options.port());
         } catch (BindException e) {
-            System.err.println("chatsrv: cannot listen on port " + options.port() + ": " + e.getMessage()
-                    + ". Is another server running there? Choose another port with --port N (0 picks a free one).");
+            // EADDRINUSE, most often; EACCES for a port below 1024 without the right to it
+            String likely = "Address already in use".equals(e.getMessage()) ? " Is another server running there?" : "";
+            System.err.println("chatsrv: cannot listen on port " + options.port() + ": " + e.getMessage() + "." + likely
+                    + " Choose another port with --port N (0 picks a free one).");
             System.exit(1);
             return;
         }

@@ -3,7 +3,8 @@ package chatsrv;
 import java.time.Duration;
 
 /**
- * The server's command line: each option, its default, and its line in --help.
+ * The server's command line: each option, its default, and its line in --help. Read by main,
+ * before anything else.
  *
  * <p>Read by hand, in one switch. A library such as picocli does the same from annotations,
  * but loading it and reading them by reflection made this server start listening 125 to 220 ms

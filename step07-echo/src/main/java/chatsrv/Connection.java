@@ -23,9 +23,11 @@ final class Connection {
     static final int MAX_MESSAGE = 1024;
     /**
      * Reading from a client stops while this much output waits for it. One read (up to the
-     * loop's 64 KiB) can still add its answers on top, so a client that never reads costs the
-     * server at most about PAUSE_READS_AT + 64 KiB; the rest of what it sends waits in the
-     * kernel, and then in the client itself, whose send blocks.
+     * loop's 64 KiB) can still add its answers on top, so a client that never reads has at most
+     * about PAUSE_READS_AT + 64 KiB of bytes waiting; the rest of what it sends waits in the
+     * kernel, and then in the client itself, whose send blocks. The count is of bytes: with tiny
+     * lines the buffers that hold them cost more (64 KiB of empty lines are 65,536 answers of one
+     * byte, each a buffer of its own: some 5 MB of heap).
      */
     static final int PAUSE_READS_AT = 64 * 1024;
     /** At most this many buffers go into one gathering write(2) (the kernel takes up to 1024, IOV_MAX). */
@@ -96,7 +98,7 @@ final class Connection {
 
     /**
      * Queues bytes for the client. Nothing is written yet: the event loop writes every queue
-     * that the pass added to, once, at its end, with whatever else the pass queued.
+     * that the pass added to at its end, with whatever else the pass queued.
      */
     void send(ByteBuffer bytes) {
         out.add(bytes);

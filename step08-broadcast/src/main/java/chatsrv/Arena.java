@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * write(2), to every recipient. One buffer for many lines, because allocating a direct buffer
  * per line is slow. One after the other, so that a recipient's queue covers a whole pass's
  * lines with one view (Connection.send). When the buffer is full, a new one takes over; the
- * old one's memory comes back once no queue looks at it.
+ * old one's memory comes back once no queue looks at it and the garbage collector has noticed.
  */
 final class Arena {
     private static final int SIZE = 64 * 1024;

@@ -65,6 +65,7 @@ final class Chat {
         }
     }
 
+    /** The loop calls this as it goes through its end-of-pass list: nothing may be sent or closed from here. */
     void onClose(Connection client) {
         members.remove(client);
     }
@@ -80,9 +81,9 @@ final class Chat {
         }
         for (Iterator<Map.Entry<Connection, Long>> it = members.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Connection, Long> silentLongest = it.next();
-            long due = silentLongest.getValue() + idleTimeoutNanos - now;
-            if (due > 0) {
-                return due;
+            long silentFor = now - silentLongest.getValue(); // a difference of nanoTimes, as its javadoc asks
+            if (silentFor < idleTimeoutNanos) {
+                return idleTimeoutNanos - silentFor;
             }
             it.remove();
             silentLongest.getKey().close(idleReason);

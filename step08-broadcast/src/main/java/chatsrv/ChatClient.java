@@ -40,6 +40,7 @@ public final class ChatClient {
     private SelectionKey serverKey;
     private SelectionKey keyboardKey;
     private boolean terminal;
+    private boolean lost;
     private final ByteBuffer incoming = ByteBuffer.allocate(64 * 1024);
     /** Typed bytes not yet taken by the socket. */
     private final ByteBuffer outgoing = ByteBuffer.allocate(64 * 1024).flip();
@@ -73,8 +74,13 @@ public final class ChatClient {
     }
 
     private int run() throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            System.err.printf("chat: cannot find the host '%s' (try --host 127.0.0.1)%n", host);
+            return 1;
+        }
         try {
-            server = SocketChannel.open(new InetSocketAddress(host, port));
+            server = SocketChannel.open(address);
         } catch (ConnectException e) {
             System.err.printf("chat: cannot connect to %s:%d: %s. Is chatsrv running? Start it with ./chatsrv%n", host, port, e.getMessage());
             return 1;
@@ -93,7 +99,7 @@ public final class ChatClient {
         while (true) {
             selector.select(this::handle);
             if (!serverKey.isValid()) {
-                return 0; // the server closed the connection
+                return lost ? 1 : 0; // the server closed the connection, or it broke
             }
             // While typed bytes wait for the socket, stop reading the keyboard: we never hold more than one buffer.
             boolean waiting = outgoing.hasRemaining();
@@ -111,6 +117,9 @@ public final class ChatClient {
                 if (server.read(incoming) < 0) {
                     serverKey.cancel(); // the server closed the connection: nothing more will come
                     return;
+                }
+                if (terminal) {
+                    disarm(incoming);
                 }
                 System.out.write(incoming.array(), 0, incoming.position());
                 System.out.flush();
@@ -134,7 +143,23 @@ public final class ChatClient {
             }
         } catch (IOException e) {
             System.err.println("chat: connection lost: " + e.getMessage());
+            lost = true;
             serverKey.cancel();
+        }
+    }
+
+    /**
+     * The server passes on whatever bytes a client sends, escape sequences and carriage returns
+     * included: printed as they are, they would let one user clear everyone's screen, or move
+     * the cursor back over the sender's address and pose as someone else. In a terminal, each
+     * control byte but '\n' and '\t' is shown as '?'.
+     */
+    static void disarm(ByteBuffer bytes) {
+        for (int i = 0; i < bytes.position(); i++) {
+            byte b = bytes.get(i);
+            if (b >= 0 && b < 0x20 && b != '\n' && b != '\t' || b == 0x7f) {
+                bytes.put(i, (byte) '?');
+            }
         }
     }
 
@@ -156,7 +181,7 @@ public final class ChatClient {
             try (WritableByteChannel to = sink) {
                 in.transferTo(Channels.newOutputStream(to));
             } catch (IOException e) {
-                // the loop has ended and closed the pipe: nothing left to copy to
+                // the pipe is gone (the process is exiting): nothing left to copy to
             }
         }, "stdin-to-pipe");
         copier.setDaemon(true);

@@ -25,8 +25,9 @@ final class Connection {
      * Reading from a client stops while this much output waits for it. One read (up to the
      * loop's 64 KiB) can still add its lines on top, and more than it read when each line goes
      * out with its sender's address in front (64 KiB of empty lines are 65,536 lines of some 20
-     * bytes); past --max-pending the client is cut off as too slow (EventLoop.write). The rest
-     * of what it sends waits in the kernel, and then in the client itself, whose send blocks.
+     * bytes); a client over --max-pending for a second is cut off as too slow (EventLoop.write).
+     * The rest of what it sends waits in the kernel, and then in the client itself, whose send
+     * blocks.
      */
     static final int PAUSE_READS_AT = 64 * 1024;
     /**
@@ -60,6 +61,8 @@ final class Connection {
     /** The event loop's list of connections to deal with at the end of this pass (see send and close), and whether we are on it. */
     private final List<Connection> endOfPass;
     boolean scheduled;
+    /** Since when (System.nanoTime()) more than --max-pending has waited, or 0: the loop's slow-client rule. */
+    long overLimitSince;
     private String closeReason;
 
     Connection(SelectionKey key, String name, List<Connection> endOfPass) {
@@ -110,7 +113,7 @@ final class Connection {
 
     /**
      * Queues a line for the client. Nothing is written yet: the event loop writes every queue
-     * that the pass added to, once, at its end, with whatever else the pass queued. The line's
+     * that the pass added to at its end, with whatever else the pass queued. The line's
      * bytes may be in other queues too, so the queue holds a view of them. When they come
      * right after the bytes queued last, as every broadcast line does (the Arena appends lines
      * one after the other), the newest view just grows to cover them: however many lines a

@@ -29,6 +29,15 @@ final class EventLoop {
     private static final long ACCEPT_BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ACCEPT_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int SEND_BUFFER = 64 * 1024;
+    /**
+     * How long a client may owe more than --max-pending before it is cut off as too slow. One
+     * pass can bring more than that to every member (64 KiB of empty lines are 65,536 lines,
+     * over a megabyte with their senders' addresses in front), and a client that is reading
+     * takes it within milliseconds: a burst is not slowness. A client that owes HARD_LIMIT times
+     * --max-pending goes at once.
+     */
+    private static final long SLOW_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int HARD_LIMIT = 16;
 
     private final Selector selector;
     private final ServerSocketChannel listener;
@@ -234,9 +243,9 @@ final class EventLoop {
     /**
      * Writes what the connection has queued, right away: most of the time the socket takes it
      * all and we never need OP_WRITE. Only what is left waits for the socket to be writable.
-     * A client that has more waiting than --max-pending is too slow for the rest: it goes.
-     * The check comes after the pass's write, so a burst that a healthy client is about to
-     * take never counts against it.
+     * A client that has had more than --max-pending waiting for longer than SLOW_GRACE_NANOS
+     * is too slow for the rest: it goes. The check comes after the write, so what the socket
+     * takes now never counts against it.
      */
     private void write(Connection connection) {
         boolean wasPaused = connection.readsPaused();
@@ -246,12 +255,26 @@ final class EventLoop {
             connection.close("failed: " + e.getMessage()); // typically EPIPE or ECONNRESET
             return;
         }
-        if (connection.pendingBytes() > maxPending) {
-            connection.close("too slow: " + connection.pendingBytes() + " bytes waiting to be sent, over --max-pending " + maxPending);
-        } else if (connection.readsPaused() != wasPaused) {
+        if (connection.pendingBytes() <= maxPending) {
+            connection.overLimitSince = 0;
+        } else if (tooSlow(connection)) {
+            connection.close("too slow: " + connection.pendingBytes() + " bytes waiting to be sent, over --max-pending "
+                    + maxPending + " for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connection.overLimitSince) + " ms");
+            return;
+        }
+        if (connection.readsPaused() != wasPaused) {
             log.info(wasPaused ? "resuming reads from %s: %d bytes waiting to be sent"
                     : "pausing reads from %s: %d bytes waiting to be sent", connection, connection.pendingBytes());
         }
+    }
+
+    /** Whether a client over --max-pending has been for too long, or is too far over. */
+    private boolean tooSlow(Connection connection) {
+        long now = System.nanoTime();
+        if (connection.overLimitSince == 0) {
+            connection.overLimitSince = now;
+        }
+        return now - connection.overLimitSince > SLOW_GRACE_NANOS || connection.pendingBytes() > HARD_LIMIT * maxPending;
     }
 
     /**

@@ -16,7 +16,10 @@ import java.time.format.DateTimeFormatter;
  * <p>Lines are buffered, and the event loop flushes them once per pass: one write(2) for all
  * that a pass logged, instead of one per line, and still every line is out before the loop
  * sleeps again. One thread does all the work, so every system call it saves is time for the
- * clients.
+ * clients. That write blocks like any write to stdout: if whoever reads the log stops (a
+ * terminal paused with Ctrl-S, a pipe into a pager), the loop waits, and every client with it.
+ * Send a busy server's log to a file. Used by the event loop's thread only: it is not
+ * thread-safe.
  *
  * <p>The server logs every message, so a line must be cheap: tens of thousands a second would
  * otherwise cost a good part of the loop's one core. Hence no String.format, which parses its

@@ -3,7 +3,8 @@ package chatsrv;
 import java.time.Duration;
 
 /**
- * The server's command line: each option, its default, and its line in --help.
+ * The server's command line: each option, its default, and its line in --help. Read by main,
+ * before anything else.
  *
  * <p>Read by hand, in one switch. A library such as picocli does the same from annotations,
  * but loading it and reading them by reflection made this server start listening 125 to 220 ms
@@ -21,8 +22,9 @@ record Options(int port, int maxClients, Duration idleTimeout, long maxPending, 
                                      closed (default: 10000)
                   --idle-timeout T   close a client that has sent no line for this long: 30s, 10m,
                                      500ms; 0 = never (default: 0)
-                  --max-pending B    output a client may leave unread before it is cut off as too
-                                     slow: 65536, 64k, 1m (default: 1m)
+                  --max-pending B    output a client may leave unread for a second (or 16 times as
+                                     much at once) before it is cut off as too slow: 65536, 64k, 1m
+                                     (default: 1m)
                   --[no-]prefix      start each delivered line with the sender's address, like
                                      '127.0.0.1:51234: ', so everyone can tell who said what; without
                                      it, the bytes alone (default: on)

@@ -2,6 +2,8 @@ package chatsrv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The chat client, with stdin from a pipe: it sends what is typed and prints what everyone says. */
@@ -41,5 +43,15 @@ class ChatClientTest extends ServerTest {
             assertThat(chat.errorLines()).singleElement().asString()
                     .startsWith("chat: cannot connect to 127.0.0.1:" + port).contains("./chatsrv");
         }
+    }
+
+    @Test
+    void inATerminalControlBytesFromOthersAreShownAsQuestionMarks() {
+        ByteBuffer received = ByteBuffer.wrap("a\u001b[2J\rb\tc\u007fd\n".getBytes(StandardCharsets.US_ASCII));
+        received.position(received.capacity()); // as after a read: the bytes are [0, position)
+
+        ChatClient.disarm(received);
+
+        assertThat(new String(received.array(), StandardCharsets.US_ASCII)).isEqualTo("a?[2J?b\tc?d\n");
     }
 }

@@ -62,14 +62,14 @@ class OptionsTest {
     void aBadCommandLineGetsOneLineThatSaysWhyAndExitCode2() throws Exception {
         String[][] cases = {
             {"--port", "http"}, {"--port", "70000"}, {"--port=-1"}, {"--port"}, {"--colour"}, {"3100"},
-            {"--idle-timeout", "soon"}, {"--idle-timeout=5 s"}, {"--max-clients", "many"}, {"--max-clients", "0"},
+            {"--idle-timeout", "soon"}, {"--idle-timeout=5 s"}, {"--idle-timeout", "99999999h"}, {"--max-clients", "many"}, {"--max-clients", "0"},
             {"--max-pending", "-5"}, {"--max-pending", "1g"}, {"--max-pending", "0"},
         };
         String[] reasons = {
             "--port needs a number from 0 to 65535, not 'http'", "--port needs a number from 0 to 65535, not '70000'",
             "--port needs a number from 0 to 65535, not '-1'", "--port needs a value", "unknown option '--colour'",
             "unknown option '3100'", "--idle-timeout needs a time like 30s, 10m or 500ms, not 'soon'",
-            "--idle-timeout needs a time like 30s, 10m or 500ms, not '5 s'",
+            "--idle-timeout needs a time like 30s, 10m or 500ms, not '5 s'", "--idle-timeout can be at most 2562047h, not '99999999h'",
             "--max-clients needs a number from 1 to 2147483647, not 'many'", "--max-clients needs a number from 1 to 2147483647, not '0'",
             "--max-pending needs a size like 65536, 64k or 1m, not '-5'", "--max-pending needs a size like 65536, 64k or 1m, not '1g'",
             "--max-pending needs a size of at least 1 byte",
