@@ -1,0 +1,205 @@
+package chatsrv;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pool: --threads worker threads, named worker-1 to worker-N, that run the chat's rules on
+ * what clients sent (Chat.onMessages), while the event loop's thread does the I/O. A worker
+ * never touches a socket: what it wants sent, it hands back to the loop (EventLoop.deliver).
+ *
+ * <p>Each worker has a queue of its own, and each client one worker, always the same
+ * (Connection.worker, given round-robin as clients connect). A worker takes its tasks in the
+ * order they came, so a client's messages are handled in the order it sent them, however many
+ * workers there are. With one queue shared by all, two workers could take two reads of the
+ * same client at once, and the second could overtake the first.
+ *
+ * <p>The queues are bounded. The loop hands a worker a task only when there is room (hasRoom);
+ * when there is none, it stops reading from that client until the worker has caught up
+ * (caughtUp), and the worker wakes it when it has. So a slow pool slows the clients down,
+ * through TCP, instead of growing a queue without end.
+ *
+ * <p>Threads: submit, hasRoom, caughtUp, finish and finished are the loop's; each Worker's run
+ * is its own thread's. A task crosses between them through an ArrayBlockingQueue, whose lock
+ * makes everything the loop wrote before put() visible to the worker after take(): the
+ * messages' bytes, and the Connection it names.
+ *
+ * <p>With --threads 0 there is no pool: the loop runs every task itself, at once, as step08 did.
+ */
+final class Workers {
+    /** Tasks one worker may have waiting: reads, of at most the loop's 64 KiB each. */
+    static final int QUEUE = 64;
+
+    /** What a worker does with a task: Chat.onMessages, in the server. */
+    interface Work {
+        void handle(Connection from, Messages messages, Arena arena);
+    }
+
+    private record Task(Connection from, Messages messages) {
+    }
+
+    /** Put on a queue behind the last task: the worker finishes what is ahead of it, then exits. */
+    private static final Task STOP = new Task(null, null);
+
+    private final Work work;
+    private final EventLoop loop;
+    private final Log log;
+    private final Worker[] workers;
+    /** The loop's own arena, for --threads 0. */
+    private final Arena arena = new Arena();
+    private final AtomicInteger running = new AtomicInteger();
+    private int next;
+    /** Counted by the loop: tasks (reads) and the messages in them, handed over. */
+    long tasks;
+    long messages;
+
+    Workers(int threads, Work work, EventLoop loop, Log log) {
+        this.work = work;
+        this.loop = loop;
+        this.log = log;
+        this.workers = new Worker[threads];
+        for (int i = 0; i < threads; i++) {
+            workers[i] = new Worker("worker-" + (i + 1));
+        }
+    }
+
+    void start() {
+        running.set(workers.length);
+        for (Worker w : workers) {
+            w.thread.start();
+        }
+    }
+
+    int size() {
+        return workers.length;
+    }
+
+    /** The worker for a new client: one after the other, so that each gets as many clients. */
+    int pick() {
+        if (workers.length == 0) {
+            return 0;
+        }
+        int worker = next;
+        next = (next + 1) % workers.length;
+        return worker;
+    }
+
+    /** The name of a client's worker, for the log. */
+    String nameOf(Connection c) {
+        return nameOf(c.worker);
+    }
+
+    String nameOf(int worker) {
+        return workers.length == 0 ? "the loop" : workers[worker].thread.getName();
+    }
+
+    /**
+     * Whether the client's worker can take a task now. If not, the worker will wake the loop
+     * once it has caught up. It says so only if it knows the loop waits, so the loop says that
+     * first, and then looks again: had the worker emptied its queue in between, without seeing
+     * the flag, this second look sees the room, and no wakeup is lost.
+     */
+    boolean hasRoom(Connection c) {
+        if (workers.length == 0) {
+            return true;
+        }
+        Worker w = workers[c.worker];
+        if (w.hasRoom()) {
+            return true;
+        }
+        w.loopWaits = true;
+        return w.hasRoom();
+    }
+
+    /** Whether a worker whose queue was full has worked it down to half: time to read from its clients again. */
+    boolean caughtUp(int worker) {
+        return workers.length == 0 || workers[worker].queue.size() <= QUEUE / 2;
+    }
+
+    /** Hands the messages of one read to the client's worker, which has room (hasRoom). */
+    void submit(Connection from, Messages batch) {
+        tasks++;
+        messages += batch.count();
+        if (workers.length == 0) {
+            handle(from, batch, arena, "the loop");
+        } else if (!workers[from.worker].queue.offer(new Task(from, batch))) {
+            throw new IllegalStateException("submit without room"); // hasRoom said there was: a bug of ours
+        }
+    }
+
+    /** Asks every worker to finish what it holds and exit. */
+    void finish() {
+        for (Worker w : workers) {
+            w.queue.add(STOP); // never full: submit leaves this one place free
+        }
+    }
+
+    /** Whether every worker has exited. */
+    boolean finished() {
+        return running.get() == 0;
+    }
+
+    /** Stops the workers that are still at work when there is no more time, and waits for them. */
+    void stop(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (Worker w : workers) {
+            w.thread.interrupt();
+            w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+    }
+
+    /**
+     * Runs a task. A task that throws is a bug in the chat's rules: it would otherwise end the
+     * worker's thread, and with it the service of every client the worker has. The worker logs
+     * it, asks the loop to close the client whose message it was, and goes on with the next.
+     */
+    private void handle(Connection from, Messages batch, Arena arena, String who) {
+        try {
+            work.handle(from, batch, arena);
+        } catch (RuntimeException e) {
+            log.info("%s failed on a message from %s: %s", who, from, e);
+            loop.disconnect(from, "its message failed on " + who + ": " + e);
+        } finally {
+            loop.done(from);
+        }
+    }
+
+    /** One worker thread, with its queue and its arena (each worker encodes into its own: no lock). */
+    private final class Worker implements Runnable {
+        /** QUEUE tasks, and one place more, kept for STOP. */
+        final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(QUEUE + 1);
+        final Arena arena = new Arena();
+        final Thread thread;
+        /** Set by the loop when it found the queue full (hasRoom); cleared by the worker as it wakes the loop. */
+        volatile boolean loopWaits;
+
+        Worker(String name) {
+            this.thread = new Thread(this, name);
+        }
+
+        boolean hasRoom() {
+            return queue.size() < QUEUE;
+        }
+
+        /** Runs on this worker's thread: blocks in take() while there is nothing to do, so an idle pool costs no CPU. */
+        @Override
+        public void run() {
+            try {
+                for (Task task; (task = queue.take()) != STOP; ) {
+                    if (loopWaits && queue.size() <= QUEUE / 2) {
+                        loopWaits = false;
+                        loop.wakeUp();
+                    }
+                    handle(task.from(), task.messages(), arena, thread.getName());
+                }
+            } catch (InterruptedException e) {
+                // the server stops, and could not wait for the rest of the queue
+            } finally {
+                running.decrementAndGet();
+                loop.wakeUp();
+            }
+        }
+    }
+}
