@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * has been silent too long, is the Chat's business, and runs on the workers when it can.
  *
  * <p>Only this thread touches the selector, the keys and the connections. Other threads call
- * three methods, and only these: {@link #deliver} and {@link #disconnect} (the chat, on a
- * worker) put what they ask on the inbox and wake the selector; {@link #shutdown} (a signal
- * handler) sets a flag and wakes it. The loop reads the inbox on every pass.
+ * these methods, and only these: {@link #deliver}, {@link #disconnect} and {@link #done} (the
+ * chat and the workers) put what they ask on the inbox and wake the selector; {@link #wakeUp}
+ * (a worker that has caught up) only wakes it; {@link #shutdown} (a signal handler) sets a
+ * flag and wakes it. The loop reads the inbox on every pass.
  */
 final class EventLoop {
     /** Accepts per wakeup at most (see accept). */
@@ -98,7 +99,7 @@ final class EventLoop {
      * that become ready later, so every client gets its turn.
      */
     private final Set<SelectionKey> ready = new LinkedHashSet<>();
-    /** What the workers and the chat asked for (Delivery, Disconnect), in the order they asked. */
+    /** What the workers and the chat asked for (Delivery, Disconnect, Done), in the order they asked. */
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     /**
      * Whether a wakeup is on its way: set by the first thread to post after the loop last
@@ -131,7 +132,6 @@ final class EventLoop {
         this.maxEvents = options.maxEvents();
         this.selectTimeoutNanos = options.selectTimeout().isZero() ? Long.MAX_VALUE : options.selectTimeout().toNanos();
         this.trace = options.trace();
-
         // A selector only takes non-blocking channels: a ready socket must never make us wait.
         listener.configureBlocking(false);
         this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
