@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Only this thread touches the selector, the keys and the connections. Other threads call
  * these methods, and only these: {@link #deliver}, {@link #disconnect} and {@link #done} (the
  * chat and the workers) put what they ask on the inbox and wake the selector; {@link #wakeUp}
- * (a worker that has caught up) only wakes it; {@link #shutdown} (a signal handler) sets a
+ * (a worker as it exits) only wakes it; {@link #shutdown} (a signal handler) sets a
  * flag and wakes it. The loop reads the inbox on every pass.
  */
 final class EventLoop {
@@ -48,8 +48,9 @@ final class EventLoop {
      */
     private static final long SLOW_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int HARD_LIMIT = 16;
-    /** How long a stopping server waits for the workers to finish what they hold. */
+    /** How long a stopping server waits for the workers to finish what they hold, then for those it had to interrupt. */
     private static final long WORKERS_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long INTERRUPTED_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How many ready keys a --trace line names; it counts the rest. */
     private static final int TRACE_KEYS = 8;
 
@@ -94,9 +95,10 @@ final class EventLoop {
      */
     private final List<Connection> endOfPass = new ArrayList<>();
     /**
-     * Ready keys not handled yet, in the order they became ready. A pass handles at most
-     * --max-events of them, from the front; the rest wait here for the next pass, ahead of keys
-     * that become ready later, so every client gets its turn.
+     * Ready keys not handled yet, in the order the loop learnt they were ready (those of one
+     * select in the JDK's order). A pass handles at most --max-events of them, from the
+     * front; the rest wait here for the next pass, ahead of keys that become ready later, so
+     * every client gets its turn.
      */
     private final Set<SelectionKey> ready = new LinkedHashSet<>();
     /** What the workers and the chat asked for (Delivery, Disconnect, Done), in the order they asked. */
@@ -108,7 +110,10 @@ final class EventLoop {
      * the workers costs one wakeup, not one per message.
      */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    /** How many times another thread called selector.wakeup(): each a write(2) to the selector's eventfd. */
+    /**
+     * How many times another thread called selector.wakeup(). The JDK writes to the selector's
+     * eventfd for it, a system call, unless a wakeup is already pending since the last select.
+     */
     private final AtomicLong wakeups = new AtomicLong();
     /** Connections whose reads are held until the pool has caught up with them (see read). */
     private final List<Connection> heldForPool = new ArrayList<>();
@@ -184,12 +189,15 @@ final class EventLoop {
         if (!workers.finished()) {
             log.info("the workers did not finish within %d ms: stopping them", TimeUnit.NANOSECONDS.toMillis(WORKERS_GRACE_NANOS));
         }
-        workers.stop(WORKERS_GRACE_NANOS);
+        int alive = workers.stop(INTERRUPTED_GRACE_NANOS);
+        if (alive > 0) {
+            log.info("%d worker%s did not stop: exiting without %s", alive, alive == 1 ? "" : "s", alive == 1 ? "it" : "them");
+        }
         int count = clients;
         chat.onShutdown();
         carryOutInbox();
         finishPass();
-        log.info("shut down (%s): closed %d connection%s; %d messages in %d reads went to the pool, with %d wakeups",
+        log.info("shut down (%s): closed %d connection%s; handled %d messages in %d reads, with %d wakeups from other threads",
                 shutdownReason, count, count == 1 ? "" : "s", workers.messages, workers.tasks, wakeups.get());
         log.flush();
         selector.close();
@@ -432,8 +440,8 @@ final class EventLoop {
      * pool has caught up (resumeHeldReads), and the client's bytes wait in the kernel.
      */
     private void read(Connection connection) {
-        if (connection.inPool >= READS_IN_POOL || !workers.hasRoom(connection)) {
-            if (connection.inPool < READS_IN_POOL && !workerBehind[connection.worker]) {
+        if (connection.inPool >= READS_IN_POOL || workerBehind[connection.worker] || !workers.hasRoom(connection)) {
+            if (!workerBehind[connection.worker] && !workers.hasRoom(connection)) {
                 workerBehind[connection.worker] = true;
                 log.info("%s has %d reads waiting: holding reads from its clients until it catches up",
                         workers.nameOf(connection), Workers.QUEUE);
@@ -474,10 +482,10 @@ final class EventLoop {
 
     /** Reads again from the clients the pool has caught up with; not while the server stops. */
     private void resumeHeldReads() {
-        if (heldForPool.isEmpty() || stopping) {
+        if (stopping) {
             return;
         }
-        for (int w = 0; w < workerBehind.length; w++) {
+        for (int w = 0; w < workers.size(); w++) {
             if (workerBehind[w] && workers.caughtUp(w)) {
                 workerBehind[w] = false;
                 log.info("%s has caught up: reading from its clients again", workers.nameOf(w));

@@ -22,7 +22,8 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>The event loop logs, and so do the workers (each message, as they handle it): info and
  * flush are synchronized, so lines from two threads never mix, and a line is whole in the
- * buffer before the loop flushes it.
+ * buffer before the loop flushes it. A worker whose line fills the buffer writes it out
+ * itself, holding the lock meanwhile; so a stopped reader of the log stops the workers too.
  *
  * <p>The server logs every message, so a line must be cheap: tens of thousands a second would
  * otherwise cost a good part of the loop's one core. Hence no String.format, which parses its

@@ -15,7 +15,7 @@ record Options(int port, int threads, int maxClients, Duration idleTimeout, long
         Duration selectTimeout, int maxEvents, boolean trace) {
     /** The default --threads: one worker per core the JVM may use. */
     static final int CORES = Runtime.getRuntime().availableProcessors();
-    /** The most ready keys the JDK asks epoll_wait for in one call, and the default --max-events. */
+    /** The most ready keys the JDK asks epoll_wait for in one call (fewer under a lower descriptor limit), and the default --max-events. */
     static final int EPOLL_MAX_EVENTS = 1024;
 
     /** What --help prints. OptionsTest checks that each default it states is the one parse() gives. */
@@ -38,10 +38,11 @@ record Options(int port, int threads, int maxClients, Duration idleTimeout, long
                   --[no-]prefix      start each delivered line with the sender's address, like
                                      '127.0.0.1:51234: ', so everyone can tell who said what; without
                                      it, the bytes alone (default: on)
-                  --select-timeout MS  wake the event loop at least every MS milliseconds, even with
+                  --select-timeout MS
+                                     wake the event loop at least every MS milliseconds, even with
                                      nothing to do; 0 = sleep until there is (default: 0)
                   --max-events N     ready sockets the event loop handles per wakeup; the rest wait for
-                                     the next (default: 1024, the most one epoll_wait returns here)
+                                     the next (default: 1024, the most the JDK asks epoll_wait for)
                   --trace            log one line per wakeup of the event loop: how long it slept,
                                      which sockets were ready, what came back from the workers
               -h, --help             show this help and exit

@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * same client at once, and the second could overtake the first.
  *
  * <p>The queues are bounded. The loop hands a worker a task only when there is room (hasRoom);
- * when there is none, it stops reading from that client until the worker has caught up
- * (caughtUp), and the worker wakes it when it has. So a slow pool slows the clients down,
- * through TCP, instead of growing a queue without end.
+ * when there is none, it stops reading from the worker's clients until the worker has caught
+ * up (caughtUp). It needs no wakeup of its own for that: the worker tells the loop of every
+ * task it finishes (EventLoop.done), and the loop looks again then. So a slow pool slows the
+ * clients down, through TCP, instead of growing a queue without end.
  *
  * <p>Threads: submit, hasRoom, caughtUp, finish and finished are the loop's; each Worker's run
  * is its own thread's. A task crosses between them through an ArrayBlockingQueue, whose lock
- * makes everything the loop wrote before put() visible to the worker after take(): the
+ * makes everything the loop wrote before offer() visible to the worker after take(): the
  * messages' bytes, and the Connection it names.
  *
  * <p>With --threads 0 there is no pool: the loop runs every task itself, at once, as step08 did.
@@ -95,22 +96,9 @@ final class Workers {
         return workers.length == 0 ? "the loop" : workers[worker].thread.getName();
     }
 
-    /**
-     * Whether the client's worker can take a task now. If not, the worker will wake the loop
-     * once it has caught up. It says so only if it knows the loop waits, so the loop says that
-     * first, and then looks again: had the worker emptied its queue in between, without seeing
-     * the flag, this second look sees the room, and no wakeup is lost.
-     */
+    /** Whether the client's worker can take a task now. */
     boolean hasRoom(Connection c) {
-        if (workers.length == 0) {
-            return true;
-        }
-        Worker w = workers[c.worker];
-        if (w.hasRoom()) {
-            return true;
-        }
-        w.loopWaits = true;
-        return w.hasRoom();
+        return workers.length == 0 || workers[c.worker].queue.size() < QUEUE;
     }
 
     /** Whether a worker whose queue was full has worked it down to half: time to read from its clients again. */
@@ -141,13 +129,19 @@ final class Workers {
         return running.get() == 0;
     }
 
-    /** Stops the workers that are still at work when there is no more time, and waits for them. */
-    void stop(long timeoutNanos) throws InterruptedException {
+    /**
+     * Interrupts the workers still at work when there is no more time, and waits a little for
+     * them; returns how many are still alive (a task that ignores the interrupt).
+     */
+    int stop(long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
+        int alive = 0;
         for (Worker w : workers) {
             w.thread.interrupt();
             w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            alive += w.thread.isAlive() ? 1 : 0;
         }
+        return alive;
     }
 
     /**
@@ -172,15 +166,10 @@ final class Workers {
         final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(QUEUE + 1);
         final Arena arena = new Arena();
         final Thread thread;
-        /** Set by the loop when it found the queue full (hasRoom); cleared by the worker as it wakes the loop. */
-        volatile boolean loopWaits;
-
         Worker(String name) {
             this.thread = new Thread(this, name);
-        }
-
-        boolean hasRoom() {
-            return queue.size() < QUEUE;
+            // A task that ignores the interrupt at shutdown must not keep the JVM alive after main returns.
+            thread.setDaemon(true);
         }
 
         /** Runs on this worker's thread: blocks in take() while there is nothing to do, so an idle pool costs no CPU. */
@@ -188,10 +177,6 @@ final class Workers {
         public void run() {
             try {
                 for (Task task; (task = queue.take()) != STOP; ) {
-                    if (loopWaits && queue.size() <= QUEUE / 2) {
-                        loopWaits = false;
-                        loop.wakeUp();
-                    }
                     handle(task.from(), task.messages(), arena, thread.getName());
                 }
             } catch (InterruptedException e) {
