@@ -14,6 +14,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Step 07: echo. Every line a client sends comes back to it, all of them, in order, however
@@ -70,7 +71,12 @@ public final class Main {
         // the JDK keeps for this use). The standard way, Runtime.addShutdownHook, runs once the
         // JVM is already exiting: the hook's thread would have to wait for the loop, and the
         // exit code would be 128 + the signal's number (130, 143) whatever the server does.
-        Signal.handle(new Signal("INT"), s -> loop.shutdown("SIGINT"));
+        if (Signal.handle(new Signal("INT"), s -> loop.shutdown("SIGINT")) == SignalHandler.SIG_IGN) {
+            // A shell without job control starts a background command with SIGINT ignored, and
+            // the JVM then keeps it so: Ctrl-C and kill -INT would do nothing, and say nothing.
+            log.info("SIGINT is ignored in this process (started in the background by a script?): stop it with kill %d",
+                    ProcessHandle.current().pid());
+        }
         Signal.handle(new Signal("TERM"), s -> loop.shutdown("SIGTERM"));
         log.flush();
         loop.run();

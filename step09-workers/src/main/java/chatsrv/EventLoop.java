@@ -48,8 +48,9 @@ final class EventLoop {
      */
     private static final long SLOW_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int HARD_LIMIT = 16;
-    /** How long a stopping server waits for the workers to finish what they hold, then for those it had to interrupt. */
+    /** How long a stopping server waits for the workers to finish what they hold. */
     private static final long WORKERS_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Then how long it waits for those it had to interrupt, before it goes on without them. */
     private static final long INTERRUPTED_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How many ready keys a --trace line names; it counts the rest. */
     private static final int TRACE_KEYS = 8;
@@ -111,8 +112,10 @@ final class EventLoop {
      */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /**
-     * How many times another thread called selector.wakeup(). The JDK writes to the selector's
-     * eventfd for it, a system call, unless a wakeup is already pending since the last select.
+     * How many times another thread woke the loop through wakeUp (the signal handler, which
+     * calls selector.wakeup() itself, is not counted).
+     * The JDK writes to the selector's eventfd for it, a system call, unless a wakeup is already
+     * pending since the last select.
      */
     private final AtomicLong wakeups = new AtomicLong();
     /** Connections whose reads are held until the pool has caught up with them (see read). */
@@ -162,8 +165,9 @@ final class EventLoop {
 
     /**
      * Serves with this chat and this pool until {@link #shutdown} is called; then stops accepting
-     * and reading, lets the workers finish what they hold (for WORKERS_GRACE_NANOS at most),
-     * says goodbye to every client, and returns once every worker has exited.
+     * and reading, lets the workers finish what they hold (for WORKERS_GRACE_NANOS at most, then
+     * interrupts them), says goodbye to every client, and returns: every worker has exited, but
+     * for one that ignored the interrupt (a daemon thread, which does not keep the JVM alive).
      */
     void run(Chat chat, Workers workers) throws IOException, InterruptedException {
         this.chat = chat;

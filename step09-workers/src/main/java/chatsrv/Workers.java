@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * task it finishes (EventLoop.done), and the loop looks again then. So a slow pool slows the
  * clients down, through TCP, instead of growing a queue without end.
  *
- * <p>Threads: submit, hasRoom, caughtUp, finish and finished are the loop's; each Worker's run
+ * <p>Threads: submit, hasRoom, caughtUp, finish, finished and stop are the loop's; each Worker's run
  * is its own thread's. A task crosses between them through an ArrayBlockingQueue, whose lock
  * makes everything the loop wrote before offer() visible to the worker after take(): the
  * messages' bytes, and the Connection it names.

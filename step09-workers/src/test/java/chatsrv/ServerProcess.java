@@ -63,8 +63,20 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server the way `ulimit -n N; chatsrv ...` would: with at most N descriptors. */
     static ServerProcess startWithDescriptorLimit(int limit, String... args) throws IOException {
-        String command = "ulimit -n " + limit + " && exec \"$@\"";
-        List<String> shell = new ArrayList<>(List.of("bash", "-c", command, "bash"));
+        return startInShell("ulimit -n " + limit, args);
+    }
+
+    /**
+     * Starts the server the way a script without job control starts a background job: with
+     * SIGINT ignored, which the JVM then keeps.
+     */
+    static ServerProcess startWithSigintIgnored(String... args) throws IOException {
+        return startInShell("trap '' INT", args);
+    }
+
+    /** Starts the server from bash, after {@code setup} (a shell command that changes what the server inherits). */
+    private static ServerProcess startInShell(String setup, String... args) throws IOException {
+        List<String> shell = new ArrayList<>(List.of("bash", "-c", setup + " && exec \"$@\"", "bash"));
         shell.addAll(javaCommand("chatsrv.Main", args));
         return new ServerProcess(new ProcessBuilder(shell).start());
     }
