@@ -15,13 +15,18 @@ import org.junit.jupiter.api.Test;
 
 /** One thread: serving clients starts no thread of the server's own. */
 class ThreadsTest extends ServerTest {
-    /** The threads of the server process by name (as the kernel keeps them: 15 characters), less the JIT's, which come and go. */
+    /**
+     * The threads of the server process by name (as the kernel keeps them: 15 characters), less
+     * those the JVM starts and stops by itself when it needs them: the JIT's compilers, G1's
+     * collector threads ("GC Thread#1", "G1 Conc#1", "G1 Refine#1"), and the attach listener.
+     */
     private Set<String> threadNames() {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
             Set<String> names = new TreeSet<>();
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String name = Files.readString(task.resolve("comm")).trim();
-                if (!name.contains("CompilerThre")) {
+                if (!name.contains("CompilerThre") && !name.startsWith("GC Thread") && !name.startsWith("G1 ")
+                        && !name.equals("Attach Listener")) {
                     names.add(name);
                 }
             }
