@@ -118,23 +118,38 @@ final class Chat {
      * Closes the clients that have sent nothing for the idle timeout. The loop calls this after
      * every pass, on its thread; it returns how long until the next client would be due
      * (Long.MAX_VALUE: never), and the loop sleeps no longer than that.
+     *
+     * <p>A client counts as silent only if the server has seen all it sent. One whose lines are
+     * still with the pool, or whose reads the loop holds while the pool catches up, may well be
+     * talking: the server has just not got to it. The timer counts it as heard now.
      */
     long onTimer(long now) {
         if (idleTimeoutNanos == 0) {
             return Long.MAX_VALUE;
         }
         synchronized (this) {
+            List<Connection> heardNow = new ArrayList<>(0);
+            long next = Long.MAX_VALUE;
             for (Iterator<Map.Entry<Connection, Long>> it = members.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Connection, Long> silentLongest = it.next();
                 long silentFor = now - silentLongest.getValue(); // a difference of nanoTimes, as its javadoc asks
                 if (silentFor < idleTimeoutNanos) {
-                    return idleTimeoutNanos - silentFor;
+                    next = idleTimeoutNanos - silentFor;
+                    break;
                 }
                 it.remove();
-                everyone = null;
-                loop.disconnect(silentLongest.getKey(), idleReason);
+                if (silentLongest.getKey().hasUnseenInput()) { // on the loop's thread: it may ask
+                    heardNow.add(silentLongest.getKey());
+                } else {
+                    everyone = null;
+                    loop.disconnect(silentLongest.getKey(), idleReason);
+                }
             }
-            return Long.MAX_VALUE;
+            for (Connection c : heardNow) {
+                members.put(c, now);
+                next = Math.min(next, idleTimeoutNanos);
+            }
+            return next;
         }
     }
 

@@ -252,6 +252,20 @@ final class Connection {
         return pausedForOutput;
     }
 
+    /** Whether the loop holds reads (holdReads), whatever the output. */
+    boolean readsHeld() {
+        return held;
+    }
+
+    /**
+     * Whether the server has input of this client that the chat has not seen: reads with the
+     * pool, or reads held back while the pool catches up. (The chat's idle timer asks, on the
+     * loop's thread.)
+     */
+    boolean hasUnseenInput() {
+        return inPool > 0 || held;
+    }
+
     /** Why the connection is to be closed, or null. */
     String closeReason() {
         return closeReason;

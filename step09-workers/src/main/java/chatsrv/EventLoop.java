@@ -222,11 +222,12 @@ final class EventLoop {
         Set<SelectionKey> selected = selector.selectedKeys();
         ready.addAll(selected);
         selected.clear();
+        int handling = Math.min(ready.size(), maxEvents); // the rest wait for the next pass
         if (trace) {
-            trace(System.nanoTime() - start);
+            trace(System.nanoTime() - start, handling);
         }
-        int handled = 0;
-        for (Iterator<SelectionKey> it = ready.iterator(); it.hasNext() && handled < maxEvents; handled++) {
+        Iterator<SelectionKey> it = ready.iterator();
+        for (int i = 0; i < handling; i++) {
             SelectionKey key = it.next();
             it.remove();
             handle(key);
@@ -337,14 +338,12 @@ final class EventLoop {
      * the keys it is about to handle and what each is ready for, how many requests from the
      * workers wait in the inbox, and how many keys wait for a later pass (--max-events).
      */
-    private void trace(long sleptNanos) {
+    private void trace(long sleptNanos, int handling) {
         StringBuilder keys = new StringBuilder();
         int n = 0;
-        for (SelectionKey key : ready) {
-            if (n == maxEvents) {
-                break;
-            }
-            if (n++ < TRACE_KEYS && key.isValid()) {
+        for (Iterator<SelectionKey> it = ready.iterator(); n < Math.min(handling, TRACE_KEYS); n++) {
+            SelectionKey key = it.next();
+            if (key.isValid()) {
                 int ops = key.readyOps() & key.interestOps();
                 keys.append(keys.isEmpty() ? ": " : ", ").append(key == listenerKey ? "listener" : key.attachment())
                         .append((ops & SelectionKey.OP_ACCEPT) != 0 ? " accept" : "")
@@ -352,11 +351,11 @@ final class EventLoop {
                         .append((ops & SelectionKey.OP_WRITE) != 0 ? " write" : "");
             }
         }
-        if (n > TRACE_KEYS) {
+        if (handling > TRACE_KEYS) {
             keys.append(", ...");
         }
-        log.info("trace: woke after %s ms, %d ready%s; inbox %d%s", String.format("%.3f", sleptNanos / 1e6), n, keys,
-                inbox.size(), ready.size() > n ? "; " + (ready.size() - n) + " wait for the next pass" : "");
+        log.info("trace: woke after %s ms, %d ready%s; inbox %d%s", String.format("%.3f", sleptNanos / 1e6), handling, keys,
+                inbox.size(), ready.size() > handling ? "; " + (ready.size() - handling) + " wait for the next pass" : "");
     }
 
     /**
@@ -546,7 +545,8 @@ final class EventLoop {
                     + maxPending + " for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connection.overLimitSince) + " ms");
             return;
         }
-        if (connection.readsPaused() != wasPaused) {
+        // (reads that come back from an output pause may still be held for the pool: not logged)
+        if (connection.readsPaused() != wasPaused && (connection.readsPaused() || !connection.readsHeld())) {
             log.info(wasPaused ? "resuming reads from %s: %d bytes waiting to be sent"
                     : "pausing reads from %s: %d bytes waiting to be sent", connection, connection.pendingBytes());
         }

@@ -148,11 +148,13 @@ final class Workers {
      * Runs a task. A task that throws is a bug in the chat's rules: it would otherwise end the
      * worker's thread, and with it the service of every client the worker has. The worker logs
      * it, asks the loop to close the client whose message it was, and goes on with the next.
+     * Errors too: a StackOverflowError in the rules, or an OutOfMemoryError for one more arena,
+     * is about this message, and the worker's other clients must not pay for it.
      */
     private void handle(Connection from, Messages batch, Arena arena, String who) {
         try {
             work.handle(from, batch, arena);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.info("%s failed on a message from %s: %s", who, from, e);
             loop.disconnect(from, "its message failed on " + who + ": " + e);
         } finally {

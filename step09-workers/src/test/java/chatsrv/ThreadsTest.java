@@ -16,13 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /** The server starts exactly the threads it says: worker-1 to worker-N, no more while it serves, none with --threads 0. */
 class ThreadsTest extends ServerTest {
-    /** The threads of a process by name (as the kernel keeps them: 15 characters), less the JIT's, which come and go. */
+    /**
+     * The threads of a process by name (as the kernel keeps them: 15 characters), less those
+     * the JVM starts and stops by itself when it needs them: the JIT's compilers, G1's collector
+     * threads ("GC Thread#1", "G1 Conc#1", "G1 Refine#1"), and the attach listener.
+     */
     private static Set<String> threadNames(long pid) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             Set<String> names = new TreeSet<>();
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String name = Files.readString(task.resolve("comm")).trim();
-                if (!name.contains("CompilerThre")) {
+                if (!name.contains("CompilerThre") && !name.startsWith("GC Thread") && !name.startsWith("G1 ")
+                        && !name.equals("Attach Listener")) {
                     names.add(name);
                 }
             }
