@@ -128,7 +128,7 @@ final class Chat {
             return Long.MAX_VALUE;
         }
         synchronized (this) {
-            List<Connection> heardNow = new ArrayList<>(0);
+            List<Connection> heardNow = null; // made only if needed: this runs after every pass
             long next = Long.MAX_VALUE;
             for (Iterator<Map.Entry<Connection, Long>> it = members.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Connection, Long> silentLongest = it.next();
@@ -139,14 +139,17 @@ final class Chat {
                 }
                 it.remove();
                 if (silentLongest.getKey().hasUnseenInput()) { // on the loop's thread: it may ask
+                    heardNow = heardNow == null ? new ArrayList<>() : heardNow;
                     heardNow.add(silentLongest.getKey());
                 } else {
                     everyone = null;
                     loop.disconnect(silentLongest.getKey(), idleReason);
                 }
             }
-            for (Connection c : heardNow) {
-                members.put(c, now);
+            if (heardNow != null) {
+                for (Connection c : heardNow) {
+                    members.put(c, now);
+                }
                 next = Math.min(next, idleTimeoutNanos);
             }
             return next;
