@@ -1,0 +1,91 @@
+package chatsrv;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/** A test's client: a plain blocking socket, as nc would be. */
+final class Client implements AutoCloseable {
+    static final int READ_TIMEOUT_MILLIS = 2000;
+
+    final SocketChannel channel;
+    private final InputStream in;
+
+    private Client(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
+        this.in = new BufferedInputStream(channel.socket().getInputStream());
+    }
+
+    static Client connect(int port) throws IOException {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        // Small writes leave at once, so a test that sends a line in pieces really sends pieces.
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        return new Client(channel);
+    }
+
+    int localPort() throws IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    /** Sends the text in one write (the kernel may still cut it into several segments). */
+    Client send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Client send(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        return this;
+    }
+
+    /**
+     * The next line the server sent, without its '\n'; fails after two seconds of silence and at
+     * end of stream.
+     */
+    String readLine() throws IOException {
+        return new String(readLineBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The next line the server sent, as the bytes that came, without its '\n'. */
+    byte[] readLineBytes() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new EOFException("end of stream after '" + line + "'");
+            }
+            line.write(b);
+        }
+        return line.toByteArray();
+    }
+
+    /** Half-close: no more from us (FIN), but we can still read. */
+    void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    /** True once the server has closed the connection; fails after two seconds of silence. */
+    boolean atEndOfStream() throws IOException {
+        return in.read() < 0;
+    }
+
+    /** Closes with SO_LINGER 0: the kernel drops what is unsent and sends RST instead of FIN. */
+    void reset() throws IOException {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        channel.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

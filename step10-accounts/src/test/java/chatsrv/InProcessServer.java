@@ -1,0 +1,121 @@
+package chatsrv;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The server's own classes wired as Main wires them, on a thread of the test's JVM, with its
+ * log kept in memory: for the tests that need to change what a worker does (make it slow, make
+ * it throw), which a server in a process of its own cannot let them do. Everything else about
+ * it is the real server: its real loop, pool, chat and log, on a real port.
+ */
+final class InProcessServer implements AutoCloseable {
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final ServerSocketChannel listener;
+    private final EventLoop loop;
+    private final Workers workers;
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    /** A server with these options whose workers do {@code work(chat)} instead of chat::onMessages. */
+    InProcessServer(Options options, Function<Chat, Workers.Work> work) throws IOException {
+        listener = Main.listen(0);
+        Log log = new Log(new PrintStream(new LineCollector(lines), false, StandardCharsets.UTF_8));
+        loop = new EventLoop(listener, log, options);
+        Chat chat = new Chat(options, log, loop);
+        workers = new Workers(options.threads(), work.apply(chat), loop, log);
+        workers.start();
+        thread = new Thread(() -> {
+            try {
+                loop.run(chat, workers);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }, "event-loop");
+        thread.start();
+    }
+
+    int port() throws IOException {
+        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    }
+
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    long count(String text) {
+        return lines().stream().filter(l -> l.contains(text)).count();
+    }
+
+    String awaitLine(String text) {
+        await().atMost(ServerProcess.STARTUP).until(() -> count(text) > 0);
+        return lines().stream().filter(l -> l.contains(text)).findFirst().orElseThrow();
+    }
+
+    /** Stops the server as a signal would, and waits for the loop to return. */
+    void shutdown() throws InterruptedException {
+        loop.shutdown("test");
+        thread.join(ServerProcess.STARTUP.toMillis());
+        if (thread.isAlive()) {
+            throw new AssertionError("the loop did not return; log: " + lines());
+        }
+        if (failure != null) {
+            throw new AssertionError("the loop failed", failure);
+        }
+    }
+
+    boolean loopReturned() {
+        return !thread.isAlive();
+    }
+
+    boolean workersFinished() {
+        return workers.finished();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!loopReturned()) {
+            shutdown();
+        }
+        listener.close();
+    }
+
+    /** The log's stream: cuts what it is given into lines. */
+    private static final class LineCollector extends OutputStream {
+        private final List<String> into;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        LineCollector(List<String> into) {
+            this.into = into;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                into.add(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+    }
+}
