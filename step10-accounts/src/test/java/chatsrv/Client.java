@@ -31,6 +31,44 @@ final class Client implements AutoCloseable {
         return new Client(channel);
     }
 
+    /** A client that has read the server's greeting. */
+    static Client welcomed(int port) throws IOException {
+        Client c = connect(port);
+        String welcome = c.readLine();
+        if (!welcome.startsWith("Welcome")) {
+            throw new AssertionError("expected the greeting, got: " + welcome);
+        }
+        return c;
+    }
+
+    /** A client registered (and so logged in) as {@code name}, with the password passwordOf(name). */
+    static Client registered(int port, String name) throws IOException {
+        Client c = welcomed(port);
+        c.send("REGISTER " + name + " " + passwordOf(name) + "\n").expect("OK REGISTER " + name);
+        return c;
+    }
+
+    /** A client logged in as {@code name}, whose account exists, with the password passwordOf(name). */
+    static Client loggedIn(int port, String name) throws IOException {
+        Client c = welcomed(port);
+        c.send("LOGIN " + name + " " + passwordOf(name) + "\n").expect("OK LOGIN " + name);
+        return c;
+    }
+
+    /** The tests' password for a user: one that shows in no other text of the test, so a search for it finds only leaks. */
+    static String passwordOf(String name) {
+        return "pw of " + name + " 7f3a";
+    }
+
+    /** Reads the next line and fails unless it is {@code expected}. */
+    Client expect(String expected) throws IOException {
+        String line = readLine();
+        if (!line.equals(expected)) {
+            throw new AssertionError("expected '" + expected + "', got '" + line + "'");
+        }
+        return this;
+    }
+
     int localPort() throws IOException {
         return ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }

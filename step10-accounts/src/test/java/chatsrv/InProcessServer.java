@@ -27,12 +27,17 @@ final class InProcessServer implements AutoCloseable {
     private final Thread thread;
     private volatile Throwable failure;
 
-    /** A server with these options whose workers do {@code work(chat)} instead of chat::onMessages. */
+    /**
+     * A server with these options whose workers do {@code work(chat)} instead of what the chat
+     * does; its accounts start empty, and live in memory (the cipher and file are never used
+     * unless a REGISTER comes, and then they go to {@code options.users()}).
+     */
     InProcessServer(Options options, Function<Chat, Workers.Work> work) throws IOException {
         listener = Main.listen(0);
         Log log = new Log(new PrintStream(new LineCollector(lines), false, StandardCharsets.UTF_8));
         loop = new EventLoop(listener, log, options);
-        Chat chat = new Chat(options, log, loop);
+        Accounts accounts = new Accounts(options.users(), new AesGcmCipher(), new byte[32], List.of(), log);
+        Chat chat = new Chat(options, log, loop, accounts, new Passwords(options.hashIterations()), new Hashers(options.threads()));
         workers = new Workers(options.threads(), work.apply(chat), loop, log);
         workers.start();
         thread = new Thread(() -> {

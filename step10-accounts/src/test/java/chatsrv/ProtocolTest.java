@@ -1,0 +1,292 @@
+package chatsrv;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The protocol of notes/protocol.md, one rule a test: each answer with the reason word it must
+ * carry. Every ERR is followed by a PING where it matters, to show that nothing else came and
+ * the connection still works.
+ */
+class ProtocolTest extends ServerTest {
+    /** User.State's table, walked through: what each state does with each kind of line. */
+    @Test
+    void everyStateAnswersEachVerbAsTheTableSays() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            // AUTHENTICATING
+            c.send("MSG * too early
+");
+            assertThat(c.readLine()).startsWith("ERR MSG not-logged-in ");
+            c.send("PING a
+").expect("PONG a");
+            c.send("HELLO
+");
+            assertThat(c.readLine()).startsWith("ERR ? syntax ");
+            // VERIFYING: what comes meanwhile waits for the verdict, then is answered in order
+            c.send("REGISTER alice " + Client.passwordOf("alice") + "
+PING b
+MSG * now
+");
+            c.expect("OK REGISTER alice").expect("PONG b").expect("FROM alice * now");
+            // CHATTING
+            c.send("LOGIN alice " + Client.passwordOf("alice") + "
+");
+            assertThat(c.readLine()).startsWith("ERR LOGIN already-logged-in ");
+            c.send("REGISTER bob " + Client.passwordOf("bob") + "
+");
+            assertThat(c.readLine()).startsWith("ERR REGISTER already-logged-in ");
+            c.send("HELLO
+");
+            assertThat(c.readLine()).startsWith("ERR ? syntax ");
+            c.send("PING c
+").expect("PONG c");
+            // CLOSED: after QUIT, nothing more is answered
+            c.send("QUIT
+MSG * after quit
+PING d
+").expect("BYE see you");
+            assertThat(c.atEndOfStream()).isTrue();
+        }
+        assertThat(server.count("MSG * after quit")).as("a line after QUIT is not even looked at").isZero();
+    }
+
+    @Test
+    void twoUsersWriteToEveryoneAndToEachOtherByName() throws Exception {
+        try (Client alice = Client.registered(port, "alice"); Client bob = Client.registered(port, "bob")) {
+            alice.send("MSG * hello everyone\n");
+            alice.expect("FROM alice * hello everyone"); // the echo is the sender's receipt
+            bob.expect("FROM alice * hello everyone");
+            bob.send("MSG @alice hi alice, it's bob\n");
+            bob.expect("FROM bob @alice hi alice, it's bob");
+            alice.expect("FROM bob @alice hi alice, it's bob");
+            alice.send("MSG @alice a note to self\n").expect("FROM alice @alice a note to self");
+            alice.send("PING\n").expect("PONG"); // once only
+        }
+    }
+
+    @Test
+    void aMessageToEveryoneReachesOnlyThoseLoggedIn() throws Exception {
+        try (Client alice = Client.registered(port, "alice"); Client stranger = Client.welcomed(port)) {
+            alice.send("MSG * psst\n").expect("FROM alice * psst");
+            stranger.send("PING after\n").expect("PONG after");
+        }
+    }
+
+    @Test
+    void aMessageToSomeoneOfflineIsRefusedWithOffline() throws Exception {
+        try (Client alice = Client.registered(port, "alice")) {
+            Client.registered(port, "bob").close(); // has an account, is not online
+            alice.send("MSG @bob are you there\n");
+            assertThat(alice.readLine()).startsWith("ERR MSG offline bob");
+            alice.send("MSG @nobody-at-all hi\n");
+            assertThat(alice.readLine()).startsWith("ERR MSG offline ");
+            alice.send("MSG @Not_A_Name! hi\n");
+            assertThat(alice.readLine()).startsWith("ERR MSG offline ").doesNotContain("Not_A_Name!");
+        }
+    }
+
+    @Test
+    void verbsAreCaseInsensitiveAndAnswersAreInCapitals() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            c.send("register alice " + Client.passwordOf("alice") + "\n").expect("OK REGISTER alice");
+            c.send("mSg * lower case\n").expect("FROM alice * lower case");
+            c.send("ping x\n").expect("PONG x");
+        }
+    }
+
+    @Test
+    void aLineWithNoVerbGetsSyntaxWithoutItsWordEchoed() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            c.send("<script>alert(1)</script> hello\n");
+            String err = c.readLine();
+            assertThat(err).startsWith("ERR ? syntax ").doesNotContain("script");
+            c.send("ROSTER\nJOIN #g\n"); // step11's verbs: not known here yet
+            assertThat(c.readLine()).startsWith("ERR ? syntax ");
+            assertThat(c.readLine()).startsWith("ERR ? syntax ");
+        }
+    }
+
+    @Test
+    void missingArgumentsGetSyntax() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            c.send("REGISTER alice\n");
+            assertThat(c.readLine()).startsWith("ERR REGISTER syntax ");
+            c.send("LOGIN\n");
+            assertThat(c.readLine()).startsWith("ERR LOGIN syntax ");
+            c.send("REGISTER alice \n"); // an empty password
+            assertThat(c.readLine()).startsWith("ERR REGISTER syntax ");
+            c.send("REGISTER alice " + Client.passwordOf("alice") + "\n").expect("OK REGISTER alice");
+            for (String bad : new String[] {"MSG", "MSG *", "MSG * ", "MSG @alice", "MSG hello there"}) {
+                c.send(bad + "\n");
+                assertThat(c.readLine()).as(bad).startsWith("ERR MSG syntax ");
+            }
+            c.send("PING a b\n");
+            assertThat(c.readLine()).startsWith("ERR PING syntax ");
+            c.send("PING\n").expect("PONG");
+        }
+    }
+
+    @Test
+    void aNameOutsideTheAlphabetGetsBadName() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            for (String name : new String[] {"Alice", "a".repeat(33), "al.ice", "élise", "al\tice"}) {
+                c.send("REGISTER " + name + " some password\n");
+                assertThat(c.readLine()).as(name).startsWith("ERR REGISTER bad-name ");
+            }
+            c.send(bytes("REGISTER al\0ice pw\n"));
+            assertThat(c.readLine()).startsWith("ERR REGISTER bad-name ");
+            c.send(concat("REGISTER al".getBytes(UTF_8), new byte[] {(byte) 0xc3, (byte) 0x28}, " pw\n".getBytes(UTF_8)));
+            assertThat(c.readLine()).startsWith("ERR REGISTER bad-name ");
+            c.send("REGISTER " + "a".repeat(32) + " pw\n").expect("OK REGISTER " + "a".repeat(32));
+        }
+    }
+
+    @Test
+    void aPasswordThatIsNotUtf8CannotBeRegisteredAndNeverMatches() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            c.send(concat("REGISTER alice x".getBytes(UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe}, "\n".getBytes(UTF_8)));
+            assertThat(c.readLine()).startsWith("ERR REGISTER syntax ").contains("UTF-8");
+            c.send("REGISTER alice x\uFFFD\uFFFD\n").expect("OK REGISTER alice"); // what a decoder would have made of it
+        }
+        try (Client c = Client.welcomed(port)) {
+            c.send(concat("LOGIN alice x".getBytes(UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe}, "\n".getBytes(UTF_8)));
+            assertThat(c.readLine()).startsWith("ERR LOGIN denied ");
+        }
+    }
+
+    @Test
+    void aSecondRegistrationOfANameGetsTaken() throws Exception {
+        try (Client alice = Client.registered(port, "alice"); Client other = Client.welcomed(port)) {
+            other.send("REGISTER alice another password\n");
+            assertThat(other.readLine()).startsWith("ERR REGISTER taken ");
+            other.send("LOGIN alice another password\n");
+            assertThat(other.readLine()).startsWith("ERR LOGIN denied ");
+        }
+    }
+
+    @Test
+    void aWrongPasswordAndANameNobodyHasGetTheSameDenied() throws Exception {
+        Client.registered(port, "alice").close();
+        try (Client c = Client.welcomed(port)) {
+            c.send("LOGIN alice not the password\n");
+            String wrongPassword = c.readLine();
+            c.send("LOGIN nobody not the password\n");
+            String noSuchName = c.readLine();
+            c.send("LOGIN No-Such-Name! not the password\n");
+            String badName = c.readLine();
+            assertThat(wrongPassword).startsWith("ERR LOGIN denied ").isEqualTo(noSuchName).isEqualTo(badName);
+        }
+    }
+
+    @Test
+    void loggingInTwiceOrRegisteringWhileLoggedInGetsAlreadyLoggedIn() throws Exception {
+        try (Client alice = Client.registered(port, "alice")) {
+            alice.send("LOGIN alice " + Client.passwordOf("alice") + "\n");
+            assertThat(alice.readLine()).startsWith("ERR LOGIN already-logged-in ");
+            alice.send("REGISTER carol " + Client.passwordOf("carol") + "\n");
+            assertThat(alice.readLine()).startsWith("ERR REGISTER already-logged-in ");
+            alice.send("MSG * still alice\n").expect("FROM alice * still alice");
+        }
+    }
+
+    @Test
+    void aSecondLoginOfAUserReplacesTheFirst() throws Exception {
+        try (Client first = Client.registered(port, "alice"); Client bob = Client.registered(port, "bob");
+                Client second = Client.loggedIn(port, "alice")) {
+            first.expect("BYE logged in from elsewhere");
+            assertThat(first.atEndOfStream()).isTrue();
+            bob.send("MSG @alice to the new one\n").expect("FROM bob @alice to the new one");
+            second.expect("FROM bob @alice to the new one");
+            server.awaitLine("in place of");
+        }
+    }
+
+    @Test
+    void pipelinedLinesAfterALoginWaitForItsVerdictAndComeInOrder() throws Exception {
+        Client.registered(port, "alice").close();
+        try (Client c = Client.welcomed(port)) {
+            c.send("LOGIN alice " + Client.passwordOf("alice") + "\nMSG * first\nPING two\nMSG * third\n");
+            c.expect("OK LOGIN alice").expect("FROM alice * first").expect("PONG two").expect("FROM alice * third");
+        }
+    }
+
+    @Test
+    void aMessageBeforeLoggingInGetsNotLoggedIn() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            c.send("MSG * hello\n");
+            assertThat(c.readLine()).startsWith("ERR MSG not-logged-in ");
+            c.send("MSG @bob hello\n");
+            assertThat(c.readLine()).startsWith("ERR MSG not-logged-in ");
+        }
+    }
+
+    @Test
+    void aMessageToAGroupGetsNotMemberUntilGroupsExist() throws Exception {
+        try (Client c = Client.registered(port, "alice")) {
+            c.send("MSG #friends hi\n");
+            assertThat(c.readLine()).startsWith("ERR MSG not-member ");
+        }
+    }
+
+    @Test
+    void pingIsAnsweredInEveryStateAndQuitSaysBye() throws Exception {
+        try (Client c = Client.welcomed(port)) {
+            c.send("PING\n").expect("PONG");
+            c.send("PING tok-1\n").expect("PONG tok-1");
+            c.send("\n\r\nPING after-empty-lines\n").expect("PONG after-empty-lines"); // an empty line is nothing
+            c.send("QUIT\nPING too-late\n").expect("BYE see you");
+            assertThat(c.atEndOfStream()).as("nothing after BYE, and the connection closed").isTrue();
+        }
+    }
+
+    @Test
+    void aLineOverTheLimitIsRefusedWholeWithItsVerb() throws Exception {
+        try (Client c = Client.registered(port, "alice")) {
+            c.send("LOGIN alice " + "p".repeat(2000) + "\nPING 1\n");
+            assertThat(c.readLine()).startsWith("ERR LOGIN too-long ");
+            c.expect("PONG 1");
+            c.send("MSG * " + "x".repeat(1019) + "\n"); // 1025 bytes
+            assertThat(c.readLine()).startsWith("ERR MSG too-long ");
+            c.send("MSG * " + "x".repeat(1018) + "\n").expect("FROM alice * " + "x".repeat(1018)); // 1024 bytes: taken
+        }
+    }
+
+    @Test
+    void aMegabyteLineGetsOneErrAndItsRestIsNeverACommand() throws Exception {
+        try (Client c = Client.registered(port, "alice")) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            line.write("NOSUCHVERB ".getBytes(UTF_8));
+            for (int i = 0; line.size() < 1 << 20; i++) {
+                line.write(("\0QUIT MSG * " + i + " ").getBytes(UTF_8)); // commands inside the line are not commands
+            }
+            line.write("\nPING end\n".getBytes(UTF_8));
+            c.send(line.toByteArray());
+            assertThat(c.readLine()).startsWith("ERR ? too-long ");
+            c.expect("PONG end");
+        }
+    }
+
+    @Test
+    void nulAndControlBytesInATextArePassedOnAsTheyAre() throws Exception {
+        try (Client alice = Client.registered(port, "alice"); Client bob = Client.registered(port, "bob")) {
+            alice.send(bytes("MSG * a\0b\u0007c\n"));
+            assertThat(alice.readLineBytes()).isEqualTo(bytes("FROM alice * a\0b\u0007c"));
+            assertThat(bob.readLineBytes()).isEqualTo(bytes("FROM alice * a\0b\u0007c"));
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+}
