@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class KillDuringRegistrationsTest extends ServerTest {
     private static final int USERS = 200;
+    private static final String ITERATIONS = "20000";
 
     @Override
     String[] serverArgs() {
-        // Slow enough hashes (some ms each, one hasher) that the kill lands while registrations go on.
-        return args("--threads", "1", "--hash-iterations", "50000");
+        // Slow enough hashes (some 5 ms each, one hasher) that the kill lands while registrations go on.
+        return args("--threads", "1", "--hash-iterations", ITERATIONS);
     }
 
     @Test
@@ -36,7 +37,9 @@ class KillDuringRegistrationsTest extends ServerTest {
         ExecutorService readers = Executors.newFixedThreadPool(USERS);
         try {
             for (int i = 0; i < USERS; i++) {
-                clients.add(Client.welcomed(port));
+                Client c = Client.welcomed(port);
+                c.channel.socket().setSoTimeout(30_000); // a cold server hashes slowly: the answer may take seconds
+                clients.add(c);
             }
             for (int i = 0; i < USERS; i++) {
                 Client c = clients.get(i);
@@ -67,7 +70,7 @@ class KillDuringRegistrationsTest extends ServerTest {
         Set<String> confirmed = Set.copyOf(ok);
         System.out.printf("measured: %d of %d registrations confirmed before SIGKILL%n", confirmed.size(), USERS);
 
-        server = ServerProcess.start(args("--threads", "2", "--hash-iterations", "50000"));
+        server = ServerProcess.start(args("--threads", "2", "--hash-iterations", ITERATIONS));
         port = server.port();
         int accounts = Integer.parseInt(server.awaitGroup("users: ", "users: (\\d+) accounts? in"));
         assertThat(accounts).isGreaterThanOrEqualTo(confirmed.size());
@@ -78,6 +81,7 @@ class KillDuringRegistrationsTest extends ServerTest {
             String name = "user-" + i;
             answers.add(logins.submit(() -> {
                 try (Client c = Client.welcomed(port)) {
+                    c.channel.socket().setSoTimeout(30_000); // 200 hashes are ahead of some of them
                     c.send("LOGIN " + name + " " + Client.passwordOf(name) + "\n");
                     return c.readLine();
                 }

@@ -17,37 +17,24 @@ class ProtocolTest extends ServerTest {
     void everyStateAnswersEachVerbAsTheTableSays() throws Exception {
         try (Client c = Client.welcomed(port)) {
             // AUTHENTICATING
-            c.send("MSG * too early
-");
+            c.send("MSG * too early\n");
             assertThat(c.readLine()).startsWith("ERR MSG not-logged-in ");
-            c.send("PING a
-").expect("PONG a");
-            c.send("HELLO
-");
+            c.send("PING a\n").expect("PONG a");
+            c.send("HELLO\n");
             assertThat(c.readLine()).startsWith("ERR ? syntax ");
             // VERIFYING: what comes meanwhile waits for the verdict, then is answered in order
-            c.send("REGISTER alice " + Client.passwordOf("alice") + "
-PING b
-MSG * now
-");
+            c.send("REGISTER alice " + Client.passwordOf("alice") + "\nPING b\nMSG * now\n");
             c.expect("OK REGISTER alice").expect("PONG b").expect("FROM alice * now");
             // CHATTING
-            c.send("LOGIN alice " + Client.passwordOf("alice") + "
-");
+            c.send("LOGIN alice " + Client.passwordOf("alice") + "\n");
             assertThat(c.readLine()).startsWith("ERR LOGIN already-logged-in ");
-            c.send("REGISTER bob " + Client.passwordOf("bob") + "
-");
+            c.send("REGISTER bob " + Client.passwordOf("bob") + "\n");
             assertThat(c.readLine()).startsWith("ERR REGISTER already-logged-in ");
-            c.send("HELLO
-");
+            c.send("HELLO\n");
             assertThat(c.readLine()).startsWith("ERR ? syntax ");
-            c.send("PING c
-").expect("PONG c");
+            c.send("PING c\n").expect("PONG c");
             // CLOSED: after QUIT, nothing more is answered
-            c.send("QUIT
-MSG * after quit
-PING d
-").expect("BYE see you");
+            c.send("QUIT\nMSG * after quit\nPING d\n").expect("BYE see you");
             assertThat(c.atEndOfStream()).isTrue();
         }
         assertThat(server.count("MSG * after quit")).as("a line after QUIT is not even looked at").isZero();
@@ -79,6 +66,7 @@ PING d
     void aMessageToSomeoneOfflineIsRefusedWithOffline() throws Exception {
         try (Client alice = Client.registered(port, "alice")) {
             Client.registered(port, "bob").close(); // has an account, is not online
+            server.awaitLine("bob logged out");
             alice.send("MSG @bob are you there\n");
             assertThat(alice.readLine()).startsWith("ERR MSG offline bob");
             alice.send("MSG @nobody-at-all hi\n");
