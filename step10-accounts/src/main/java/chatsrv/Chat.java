@@ -274,6 +274,7 @@ final class Chat implements Workers.Work {
             if (register) {
                 accounts.release(name);
             }
+            log.info("%s: %s refused: %d passwords wait for the hashers already", from, verb, Hashers.QUEUE);
             reply(from, arena, "ERR " + verb + " busy the server is busy checking passwords; try again in a moment");
         }
     }
