@@ -42,7 +42,10 @@ final class SecretKeyFile {
     private SecretKeyFile() {
     }
 
-    /** The key in path: made there first if there is no such file. */
+    /**
+     * The key in path. If there is no such file, a new key is made there first, and both the
+     * file and its directory are forced to disk before the key is returned.
+     */
     static byte[] load(Path path) throws Unusable {
         try {
             byte[] key = new byte[BYTES];
@@ -78,11 +81,11 @@ final class SecretKeyFile {
     private static byte[] read(Path path) throws Unusable {
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+            // Any bit outside the owner's: group or others may read, write or execute it.
             if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.OWNER_EXECUTE).containsAll(mode)) {
                 throw new Unusable("key file " + path + " is open to others ("
-                        + PosixFilePermissions.toString(mode) + "): run chmod 600 " + path
-                        + ", and make a new key if someone may have read it");
+                        + PosixFilePermissions.toString(mode) + "): run chmod 600 " + path);
             }
             try (InputStream in = Files.newInputStream(path)) {
                 byte[] key = in.readNBytes(BYTES);

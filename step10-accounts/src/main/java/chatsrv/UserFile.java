@@ -98,19 +98,22 @@ final class UserFile {
         Files.deleteIfExists(tmp);
         try (FileChannel channel = FileChannel.open(tmp,
                 EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), SecretKeyFile.OWNER_ONLY)) {
-            for (ByteBuffer buffer : new ByteBuffer[] {ByteBuffer.wrap(head), ByteBuffer.wrap(body)}) {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+            // A gathering write: both buffers in one writev(2), looped in case it writes less.
+            ByteBuffer[] buffers = {ByteBuffer.wrap(head), ByteBuffer.wrap(body)};
+            while (buffers[1].hasRemaining()) {
+                channel.write(buffers);
             }
             // fsync before the rename. Otherwise the kernel may write the rename to disk before
             // the data, and a power cut in between leaves users.db empty or partly written: the
-            // old accounts gone and the new not there. (ext4's auto_da_alloc flushes data on a
-            // rename over an existing file, but only starts the write; it does not wait for it.)
+            // old accounts gone and the new not there. (ext4's auto_da_alloc writes the data out
+            // before committing such a rename, but only on ext4, in its default data=ordered
+            // mode, when the rename replaces a file: not the first save, not a promise.)
             channel.force(true);
         }
         // ATOMIC_MOVE is rename(2), which on Linux replaces an existing target (the JDK's
         // documentation leaves that to the system; REPLACE_EXISTING is ignored with it).
+        // A save that fails before this line leaves users.db as it was (and perhaps the .tmp,
+        // which the next save deletes).
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         forceDirectoryOf(file);
     }
