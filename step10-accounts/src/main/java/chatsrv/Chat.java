@@ -199,27 +199,24 @@ final class Chat implements Workers.Work {
             reply(from, arena, "ERR ? syntax unknown command; try REGISTER, LOGIN, MSG, PING or QUIT");
             return;
         }
-        switch (verb) {
-            case PING -> ping(from, line, arena);
-            case QUIT -> {
-                user.state = User.State.CLOSED;
-                loop.deliver(SEE_YOU, from);
-                loop.disconnect(from, "QUIT");
+        // if, not switch: a switch over an enum is a class of its own (Chat$1), loaded at the
+        // first line, which under EMFILE may find no descriptor to load it with.
+        if (verb == Verb.PING) {
+            ping(from, line, arena);
+        } else if (verb == Verb.QUIT) {
+            user.state = User.State.CLOSED;
+            loop.deliver(SEE_YOU, from);
+            loop.disconnect(from, "QUIT");
+        } else if (verb == Verb.MSG) {
+            if (user.state != User.State.CHATTING) {
+                reply(from, arena, "ERR MSG not-logged-in log in first: LOGIN <name> <password>");
+            } else {
+                message(from, user, line, arena, toEveryone);
             }
-            case REGISTER, LOGIN -> {
-                if (user.state == User.State.CHATTING) {
-                    reply(from, arena, "ERR " + verb + " already-logged-in you are logged in as " + user.name);
-                } else {
-                    checkPassword(from, user, verb, line, arena);
-                }
-            }
-            case MSG -> {
-                if (user.state != User.State.CHATTING) {
-                    reply(from, arena, "ERR MSG not-logged-in log in first: LOGIN <name> <password>");
-                } else {
-                    message(from, user, line, arena, toEveryone);
-                }
-            }
+        } else if (user.state == User.State.CHATTING) { // REGISTER or LOGIN
+            reply(from, arena, "ERR " + verb + " already-logged-in you are logged in as " + user.name);
+        } else {
+            checkPassword(from, user, verb, line, arena);
         }
     }
 
@@ -284,7 +281,7 @@ final class Chat implements Workers.Work {
         Account account;
         try {
             account = passwords.create(name, password);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // as in Workers.handle: the verdict must come whatever happens
             log.info("%s: hashing failed: %s", from, e);
             accounts.release(name);
             loop.later(from, new Verdict(Verb.REGISTER, name, false), 0);
@@ -300,7 +297,7 @@ final class Chat implements Workers.Work {
         boolean ok = false;
         try {
             ok = passwords.matches(name == null ? null : accounts.find(name), password);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.info("%s: hashing failed: %s", from, e);
         } finally {
             if (password != null) {

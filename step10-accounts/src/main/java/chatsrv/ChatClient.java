@@ -23,7 +23,7 @@ import java.nio.channels.WritableByteChannel;
  */
 public final class ChatClient {
     static final String HELP = """
-            Usage: chat [OPTIONS]      (or: java -cp step09-workers.jar chatsrv.ChatClient [OPTIONS])
+            Usage: chat [OPTIONS]      (or: java -cp step10-accounts.jar chatsrv.ChatClient [OPTIONS])
             Connects to chatsrv: prints what everyone says and sends what you type, line by line.
 
                   --host H   the server's address (default: 127.0.0.1)

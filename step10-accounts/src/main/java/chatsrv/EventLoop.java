@@ -169,8 +169,8 @@ final class EventLoop {
      */
     private static void loadClassesNow() {
         try {
-            for (Class<?> c : List.of(Connection.class, Messages.class, Delivery.class, Disconnect.class, Done.class,
-                    Later.class, Due.class)) {
+            for (Class<?> c : List.of(Connection.class, Connection.Sink.class, Messages.class, Delivery.class,
+                    Disconnect.class, Done.class, Later.class, Due.class)) {
                 Class.forName(c.getName());
             }
         } catch (ClassNotFoundException e) {

@@ -15,27 +15,26 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many clients sending at once, in random fragments, to four workers: every receiver sees every
- * line whole, each sender's in order, and all receivers see the same order. Four workers handle
- * the messages at once, but one thread, the loop, puts them on every queue, in the one order in
- * which the workers handed them over.
+ * Many users sending MSG * at once, in random fragments, to four workers: every receiver sees
+ * every message whole, each sender's in order, and all receivers see the same order. Four
+ * workers handle the messages at once, but one thread, the loop, puts them on every queue, in
+ * the one order in which the workers handed them over.
  */
 class AtomicDeliveryTest extends ServerTest {
     private static final int CLIENTS = 20;
     private static final int LINES = 200;
-    private static final Pattern LINE = Pattern.compile("^127\\.0\\.0\\.1:\\d+: client (\\d+) line (\\d+) (x+)$");
+    private static final Pattern LINE = Pattern.compile("^FROM user(\\d+) \\* client (\\d+) line (\\d+) (x+)$");
 
     @Override
     String[] serverArgs() {
-        return new String[] {"--port", "0", "--threads", "4"};
+        return args("--threads", "4");
     }
 
     @Test
     void twentyClientsSendingTwoHundredLinesInFragmentsAreDeliveredWholeInOrderAndInOneOrderForAll() throws Exception {
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            clients.add(Client.connect(port));
-            clients.get(i).readLine();
+            clients.add(Client.registered(port, "user" + i));
         }
         ExecutorService threads = Executors.newFixedThreadPool(2 * CLIENTS);
         try {
@@ -72,7 +71,7 @@ class AtomicDeliveryTest extends ServerTest {
     private static void sendInFragments(Client c, int id) throws Exception {
         StringBuilder all = new StringBuilder();
         for (int n = 0; n < LINES; n++) {
-            all.append("client ").append(id).append(" line ").append(n).append(' ').append("x".repeat(1 + n % 50)).append('\n');
+            all.append("MSG * client ").append(id).append(" line ").append(n).append(' ').append("x".repeat(1 + n % 50)).append('\n');
         }
         byte[] bytes = all.toString().getBytes();
         Random random = new Random(id);
@@ -97,8 +96,9 @@ class AtomicDeliveryTest extends ServerTest {
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as("a whole line, not pieces of two: '%s'", line).isTrue();
             int sender = Integer.parseInt(m.group(1));
-            int n = Integer.parseInt(m.group(2));
-            assertThat(m.group(3)).hasSize(1 + n % 50);
+            assertThat(m.group(2)).as("the sender's name and what it wrote: '%s'", line).isEqualTo(m.group(1));
+            int n = Integer.parseInt(m.group(3));
+            assertThat(m.group(4)).hasSize(1 + n % 50);
             assertThat(n).as("line of client %d after line %s", sender, last.get(sender)).isEqualTo(last.getOrDefault(sender, -1) + 1);
             last.put(sender, n);
             order.add(sender + " " + n);

@@ -6,32 +6,33 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The chat client, with stdin from a pipe: it sends what is typed and prints what everyone says. */
+/** The chat client, with stdin from a pipe: it sends what is typed and prints what the server says. */
 class ChatClientTest extends ServerTest {
     @Test
     void theClientSendsTypedLinesAndPrintsWhatOthersSay() throws Exception {
-        try (Client other = Client.connect(port);
+        try (Client bob = Client.registered(port, "bob");
                 ServerProcess chat = ServerProcess.startMain("chatsrv.ChatClient", "--port", Integer.toString(port))) {
-            other.readLine();
             chat.awaitLine("Welcome");
-            server.awaitLine("(clients: 2)");
+            chat.typeLine("REGISTER carol " + Client.passwordOf("carol"));
+            assertThat(chat.awaitLine("OK REGISTER")).isEqualTo("OK REGISTER carol");
 
-            other.send("hello chat\n");
-            assertThat(chat.awaitLine("hello chat")).isEqualTo("127.0.0.1:" + other.localPort() + ": hello chat");
+            bob.send("MSG * hello chat\n");
+            assertThat(chat.awaitLine("hello chat")).isEqualTo("FROM bob * hello chat");
 
-            chat.typeLine("hello other");
-            assertThat(other.readLine()).endsWith(": hello chat");
-            assertThat(other.readLine()).endsWith(": hello other");
+            chat.typeLine("MSG * hello bob");
+            bob.expect("FROM bob * hello chat");
+            bob.expect("FROM carol * hello bob");
 
             // End of input right after a line: the client half-closes (FIN) instead of closing,
             // so the server's copy of that line, which comes back after the FIN, is still printed;
             // the client exits when the server closes.
-            chat.typeLine("last words");
+            chat.typeLine("MSG * last words");
             chat.closeStdin();
-            assertThat(other.readLine()).endsWith(": last words");
+            bob.expect("FROM carol * last words");
             assertThat(chat.awaitExit()).isZero();
-            assertThat(chat.lines()).last().asString().endsWith(": last words");
+            assertThat(chat.lines()).last().asString().isEqualTo("FROM carol * last words");
             server.awaitLine("closed by peer");
+            server.awaitLine("carol logged out");
         }
     }
 

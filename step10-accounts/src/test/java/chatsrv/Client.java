@@ -10,10 +10,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A test's client: a plain blocking socket, as nc would be. */
 final class Client implements AutoCloseable {
     static final int READ_TIMEOUT_MILLIS = 2000;
+    static final int SLOW_ANSWER_MILLIS = 15_000;
 
     final SocketChannel channel;
     private final InputStream in;
@@ -44,15 +47,29 @@ final class Client implements AutoCloseable {
     /** A client registered (and so logged in) as {@code name}, with the password passwordOf(name). */
     static Client registered(int port, String name) throws IOException {
         Client c = welcomed(port);
-        c.send("REGISTER " + name + " " + passwordOf(name) + "\n").expect("OK REGISTER " + name);
+        c.send("REGISTER " + name + " " + passwordOf(name) + "\n").expectSlow("OK REGISTER " + name);
         return c;
     }
 
     /** A client logged in as {@code name}, whose account exists, with the password passwordOf(name). */
     static Client loggedIn(int port, String name) throws IOException {
         Client c = welcomed(port);
-        c.send("LOGIN " + name + " " + passwordOf(name) + "\n").expect("OK LOGIN " + name);
+        c.send("LOGIN " + name + " " + passwordOf(name) + "\n").expectSlow("OK LOGIN " + name);
         return c;
+    }
+
+    /**
+     * expect, for an answer that waits for a hash and, for a REGISTER, two fsyncs: on a cold
+     * server on a busy machine that can take seconds, and only a server that never answers
+     * should fail the test.
+     */
+    Client expectSlow(String expected) throws IOException {
+        channel.socket().setSoTimeout(SLOW_ANSWER_MILLIS);
+        try {
+            return expect(expected);
+        } finally {
+            channel.socket().setSoTimeout(READ_TIMEOUT_MILLIS);
+        }
     }
 
     /** The tests' password for a user: one that shows in no other text of the test, so a search for it finds only leaks. */
@@ -67,6 +84,29 @@ final class Client implements AutoCloseable {
             throw new AssertionError("expected '" + expected + "', got '" + line + "'");
         }
         return this;
+    }
+
+    /** This client as the server's log names it: 127.0.0.1:PORT. */
+    String address() throws IOException {
+        return "127.0.0.1:" + localPort();
+    }
+
+    /** Every line the server sends until it closes the connection; fails after two seconds of silence, or on half a line at the end. */
+    List<String> readUntilEndOfStream() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    if (line.size() > 0) {
+                        throw new EOFException("end of stream after '" + line + "', which has no '\\n'");
+                    }
+                    return lines;
+                }
+                line.write(b);
+            }
+            lines.add(line.toString(StandardCharsets.UTF_8));
+        }
     }
 
     int localPort() throws IOException {

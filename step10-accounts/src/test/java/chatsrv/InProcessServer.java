@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
@@ -24,6 +26,8 @@ final class InProcessServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final EventLoop loop;
     private final Workers workers;
+    private final Hashers hashers;
+    private final Accounts accounts;
     private final Thread thread;
     private volatile Throwable failure;
 
@@ -36,8 +40,9 @@ final class InProcessServer implements AutoCloseable {
         listener = Main.listen(0);
         Log log = new Log(new PrintStream(new LineCollector(lines), false, StandardCharsets.UTF_8));
         loop = new EventLoop(listener, log, options);
-        Accounts accounts = new Accounts(options.users(), new AesGcmCipher(), new byte[32], List.of(), log);
-        Chat chat = new Chat(options, log, loop, accounts, new Passwords(options.hashIterations()), new Hashers(options.threads()));
+        accounts = new Accounts(options.users(), new AesGcmCipher(), new byte[32], List.of(), log);
+        hashers = new Hashers(options.threads());
+        Chat chat = new Chat(options, log, loop, accounts, new Passwords(options.hashIterations()), hashers);
         workers = new Workers(options.threads(), work.apply(chat), loop, log);
         workers.start();
         thread = new Thread(() -> {
@@ -48,6 +53,47 @@ final class InProcessServer implements AutoCloseable {
             }
         }, "event-loop");
         thread.start();
+    }
+
+    /**
+     * Options for a test's server: its user file in {@code dir} (a test's @TempDir), passwords
+     * hashed with ServerTest.TEST_ITERATIONS, then {@code more}.
+     */
+    static Options options(Path dir, String... more) throws Args.UsageException {
+        List<String> all = new ArrayList<>(List.of("--users", dir.resolve("users.db").toString(),
+                "--secret-file", dir.resolve("users.key").toString(), "--hash-iterations", ServerTest.TEST_ITERATIONS));
+        all.addAll(Arrays.asList(more));
+        return Options.parse(all.toArray(new String[0]));
+    }
+
+    /**
+     * The chat's work, as the server does it: a test's wrapper extends this and overrides what
+     * it changes. Mind that the chat, not the pool, tells the loop a read is done
+     * (EventLoop.done), and only once it has handled all its lines: a wrapper that holds a task
+     * back holds the client's reads in the pool; one that throws never lets the loop know, and
+     * the pool disconnects the client instead (Workers.handle).
+     */
+    static class Delegating implements Workers.Work {
+        final Chat chat;
+
+        Delegating(Chat chat) {
+            this.chat = chat;
+        }
+
+        @Override
+        public void onMessages(Connection from, Messages messages, Arena arena) {
+            chat.onMessages(from, messages, arena);
+        }
+
+        @Override
+        public void onVerdict(Connection from, Verdict verdict, Arena arena) {
+            chat.onVerdict(from, verdict, arena);
+        }
+    }
+
+    /** Whether the first line of this read is {@code text}. */
+    static boolean firstLineIs(Messages messages, String text) {
+        return messages.count() > 0 && messages.get(0).equals(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     int port() throws IOException {
@@ -91,10 +137,15 @@ final class InProcessServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (!loopReturned()) {
-            shutdown();
+        try {
+            if (!loopReturned()) {
+                shutdown();
+            }
+        } finally {
+            listener.close();
+            hashers.stop();
+            accounts.stop(ServerProcess.STARTUP.toNanos());
         }
-        listener.close();
     }
 
     /** The log's stream: cuts what it is given into lines. */

@@ -21,7 +21,7 @@ class ListenTest extends ServerTest {
 
     @Test
     void aBusyPortGetsOneClearLineAndExitCode1() throws Exception {
-        try (ServerProcess second = ServerProcess.start("--port", Integer.toString(port))) {
+        try (ServerProcess second = ServerProcess.start(argsIn(dir.resolve("second"), "--port", Integer.toString(port)))) {
             assertThat(second.awaitExit()).isEqualTo(1);
             assertThat(second.errorLines()).singleElement().asString()
                     .startsWith("chatsrv: cannot listen on port " + port)

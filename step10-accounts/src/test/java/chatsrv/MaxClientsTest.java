@@ -4,31 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** --max-clients: one client too many is told the server is full, and closed; the others are served. */
+/**
+ * --max-clients: one client too many is told the server is full, with no greeting, and closed;
+ * the others are served. Every connection counts, logged in or not.
+ */
 class MaxClientsTest extends ServerTest {
     @Override
     String[] serverArgs() {
-        return new String[] {"--port", "0", "--max-clients", "2"};
+        return args("--max-clients", "2");
     }
 
     @Test
     void oneTooManyIsToldAndClosedAndItsPlaceIsFreeAgainWhenAClientLeaves() throws Exception {
-        try (Client c1 = Client.connect(port); Client c2 = Client.connect(port)) {
-            assertThat(c1.readLine()).startsWith("Welcome");
-            assertThat(c2.readLine()).startsWith("Welcome");
+        try (Client alice = Client.registered(port, "alice"); Client c2 = Client.welcomed(port)) {
             try (Client c3 = Client.connect(port)) {
-                assertThat(c3.readLine()).isEqualTo("Sorry, chatsrv is full. Try again later.");
-                assertThat(c3.atEndOfStream()).isTrue();
+                assertThat(c3.readUntilEndOfStream()).containsExactly("BYE server full, try again later");
             }
             assertThat(server.awaitLine("refused: server full (--max-clients 2)")).contains("connection terminated: 127.0.0.1:");
 
-            c2.send("still served\n");
-            server.awaitLine("still served");
-            int leaver = c1.localPort();
-            c1.close();
-            server.awaitLine("connection terminated: 127.0.0.1:" + leaver);
-            try (Client c4 = Client.connect(port)) {
-                assertThat(c4.readLine()).startsWith("Welcome");
+            c2.send("REGISTER bob " + Client.passwordOf("bob") + "\n").expect("OK REGISTER bob");
+            c2.send("MSG * still served\n").expect("FROM bob * still served");
+            alice.expect("FROM bob * still served");
+            String leaver = alice.address();
+            alice.close();
+            server.awaitLine("connection terminated: " + leaver);
+            try (Client c4 = Client.welcomed(port)) {
+                c4.send("LOGIN alice " + Client.passwordOf("alice") + "\n").expect("OK LOGIN alice");
+                c4.send("MSG * back\n").expect("FROM alice * back");
+                c2.expect("FROM alice * back");
             }
         }
     }

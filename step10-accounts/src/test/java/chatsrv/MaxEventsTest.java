@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * --max-events 1: one ready socket per pass; the others wait their turn, in the order they
- * became ready, and the next select() does not sleep while any wait. A hundred clients that
- * all speak at once are all served, and a client that is always ready takes its turn with the
- * others instead of before them.
+ * became ready, and the next select() does not sleep while any wait. A hundred users who all
+ * write to everyone at once are all served, and a client that is always ready takes its turn
+ * with the others instead of before them.
  */
 class MaxEventsTest extends ServerTest {
     private static final int CLIENTS = 100;
@@ -29,7 +29,7 @@ class MaxEventsTest extends ServerTest {
 
     @Override
     String[] serverArgs() {
-        return new String[] {"--port", "0", "--max-events", "1", "--trace", "--no-prefix"};
+        return args("--max-events", "1", "--trace");
     }
 
     /** "... 1 ready: NAME read; inbox 0; 2 wait for the next pass": the key a pass handled, and how many waited. */
@@ -39,8 +39,7 @@ class MaxEventsTest extends ServerTest {
     void oneEventPerPassStillServesAHundredClientsSpeakingAtOnce() throws Exception {
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            clients.add(Client.connect(port));
-            clients.get(i).readLine();
+            clients.add(Client.registered(port, "user" + i));
         }
         ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
         try {
@@ -53,10 +52,12 @@ class MaxEventsTest extends ServerTest {
                     go.await();
                     Set<String> lines = new HashSet<>();
                     for (int round = 0; round < ROUNDS; round++) {
-                        c.send("client " + id + " round " + round + "\n");
+                        c.send("MSG * client " + id + " round " + round + "\n");
                     }
                     while (lines.size() < CLIENTS * ROUNDS) {
-                        lines.add(c.readLine());
+                        String line = c.readLine();
+                        assertThat(line).matches("FROM user(\\d+) \\* client \\1 round [0-" + (ROUNDS - 1) + "]");
+                        lines.add(line);
                     }
                     return lines;
                 }));
@@ -87,9 +88,8 @@ class MaxEventsTest extends ServerTest {
         ExecutorService threads = Executors.newFixedThreadPool(6);
         try {
             for (int i = 0; i < 3; i++) {
-                Client c = Client.connect(port);
+                Client c = Client.registered(port, "user" + i);
                 clients.add(c);
-                c.readLine();
                 threads.submit(() -> {
                     while (true) {
                         c.readLine(); // everyone's lines, so that none is paused or cut off for not reading
@@ -99,7 +99,7 @@ class MaxEventsTest extends ServerTest {
             // Each sends 600 KB in one write: ten reads' worth, so it stays ready for many passes.
             for (int i = 0; i < 3; i++) {
                 Client c = clients.get(i);
-                byte[] blob = ("client " + i + " " + "x".repeat(290) + "\n").repeat(lines).getBytes();
+                byte[] blob = ("MSG * client " + i + " " + "x".repeat(284) + "\n").repeat(lines).getBytes();
                 threads.submit(() -> c.send(blob));
             }
             for (Client c : clients) {

@@ -2,13 +2,18 @@ package chatsrv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The command line: --help says what each option does and its default; a bad one gets one line and exit code 2. */
+/**
+ * The command line: --help says what each option does and its default, among them where the
+ * accounts are kept and how; a bad one gets one line and exit code 2.
+ */
 class OptionsTest {
     private static final Pattern NAME = Pattern.compile("(--[a-z-]+)");
     /** The value of a default, before any comma: "(default: 2, the number of cores)" states 2. */
@@ -39,12 +44,30 @@ class OptionsTest {
                 stated++;
             }
         }
-        assertThat(stated).isEqualTo(7);
-        // and the one flag: on unless --no-prefix
-        assertThat(Options.HELP).contains("(default: on)");
-        assertThat(defaults.prefix()).isTrue();
-        assertThat(Options.parse("--no-prefix").prefix()).isFalse();
+        // --port, --threads, --users, --secret-file, --cipher, --hash-iterations, --max-clients,
+        // --idle-timeout, --max-pending, --select-timeout, --max-events
+        assertThat(stated).isEqualTo(11);
+        // a default that is a path is that path, relative to where the server starts
+        assertThat(defaults.users()).isEqualTo(Path.of("users.db"));
+        assertThat(defaults.secretFile()).isEqualTo(Path.of("users.key"));
+        assertThat(defaults.cipherPlugin()).as("no plugin unless one is named").isNull();
+        assertThat(defaults.trace()).as("the one flag: off unless given").isFalse();
+        assertThat(Options.parse("--trace").trace()).isTrue();
     }
+
+    @Test
+    void eachOptionWithAValueTakesIt() throws Exception {
+        Options o = Options.parse("--users", "/srv/chat/users.db", "--secret-file=/srv/chat/key", "--cipher", "xor",
+                "--cipher-plugin", "plugin.jar", "--hash-iterations", "1000", "-p", "4000", "-t", "3");
+        assertThat(o.users()).isEqualTo(Path.of("/srv/chat/users.db"));
+        assertThat(o.secretFile()).isEqualTo(Path.of("/srv/chat/key"));
+        assertThat(o.cipher()).isEqualTo("xor");
+        assertThat(o.cipherPlugin()).isEqualTo(Path.of("plugin.jar"));
+        assertThat(o.hashIterations()).isEqualTo(1000);
+        assertThat(o.port()).isEqualTo(4000);
+        assertThat(o.threads()).isEqualTo(3);
+    }
+
     @Test
     void helpListsEveryOptionWithItsDefault() throws Exception {
         try (ServerProcess help = ServerProcess.start("--help")) {
@@ -53,7 +76,11 @@ class OptionsTest {
                     .anyMatch(l -> l.contains("--max-clients N"))
                     .anyMatch(l -> l.contains("--idle-timeout T"))
                     .anyMatch(l -> l.contains("--max-pending B"))
-                    .anyMatch(l -> l.contains("--[no-]prefix"))
+                    .anyMatch(l -> l.contains("--users PATH") && l.contains("user file"))
+                    .anyMatch(l -> l.contains("--secret-file PATH"))
+                    .anyMatch(l -> l.contains("--cipher NAME"))
+                    .anyMatch(l -> l.contains("--cipher-plugin JAR"))
+                    .anyMatch(l -> l.contains("--hash-iterations N"))
                     .anyMatch(l -> l.contains("-t, --threads N"))
                     .anyMatch(l -> l.contains("--select-timeout MS"))
                     .anyMatch(l -> l.contains("--max-events N"))
@@ -70,6 +97,8 @@ class OptionsTest {
             {"--idle-timeout", "soon"}, {"--idle-timeout=5 s"}, {"--idle-timeout", "99999999h"}, {"--max-clients", "many"}, {"--max-clients", "0"},
             {"--max-pending", "-5"}, {"--max-pending", "1g"}, {"--max-pending", "0"},
             {"--threads", "-1"}, {"--threads", "5000"}, {"--max-events", "0"}, {"--select-timeout", "1s"},
+            {"--users"}, {"--secret-file"}, {"--cipher"}, {"--cipher-plugin"},
+            {"--hash-iterations", "0"}, {"--hash-iterations", "fast"}, {"--prefix"}, {"--no-prefix"},
         };
         String[] reasons = {
             "--port needs a number from 0 to 65535, not 'http'", "--port needs a number from 0 to 65535, not '70000'",
@@ -82,6 +111,10 @@ class OptionsTest {
             "--threads needs a number from 0 to 1024, not '-1'", "--threads needs a number from 0 to 1024, not '5000'",
             "--max-events needs a number from 1 to 2147483647, not '0'",
             "--select-timeout needs a number from 0 to 2147483647, not '1s'",
+            "--users needs a value", "--secret-file needs a value", "--cipher needs a value", "--cipher-plugin needs a value",
+            "--hash-iterations needs a number from 1 to 2147483647, not '0'",
+            "--hash-iterations needs a number from 1 to 2147483647, not 'fast'",
+            "unknown option '--prefix'", "unknown option '--no-prefix'",
         };
         for (int i = 0; i < cases.length; i++) {
             try (ServerProcess bad = ServerProcess.start(cases[i])) {
@@ -93,9 +126,13 @@ class OptionsTest {
     }
 
     @Test
-    void aValueMayFollowAnEqualsSign() throws Exception {
-        try (ServerProcess server = ServerProcess.start("--port=0")) {
+    void aValueMayFollowAnEqualsSign(@TempDir Path dir) throws Exception {
+        try (ServerProcess server = ServerProcess.start("--port=0", "--users=" + dir.resolve("users.db"),
+                "--secret-file=" + dir.resolve("users.key"), "--hash-iterations=" + ServerTest.TEST_ITERATIONS)) {
             assertThat(server.port()).isPositive();
+            assertThat(server.awaitLine("users: 0 accounts in " + dir.resolve("users.db")))
+                    .contains("key in " + dir.resolve("users.key"));
+            assertThat(dir.resolve("users.key")).exists();
         }
     }
 }

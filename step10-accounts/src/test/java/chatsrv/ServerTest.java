@@ -1,5 +1,7 @@
 package chatsrv;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +37,19 @@ abstract class ServerTest {
 
     /** The options every test server has, then {@code more}. */
     String[] args(String... more) {
+        List<String> all = new ArrayList<>(List.of("--port", "0", "--users", dir.resolve("users.db").toString(),
+                "--secret-file", dir.resolve("users.key").toString(), "--hash-iterations", TEST_ITERATIONS));
+        all.addAll(Arrays.asList(more));
+        return all.toArray(new String[0]);
+    }
+
+    /**
+     * The options every test server has, with its user file and key in {@code dir} (made if need
+     * be), then {@code more}: for a second server next to the test's own, or a test that is no
+     * ServerTest, so that no server ever writes users.db or users.key into the module.
+     */
+    static String[] argsIn(Path dir, String... more) throws IOException {
+        Files.createDirectories(dir);
         List<String> all = new ArrayList<>(List.of("--port", "0", "--users", dir.resolve("users.db").toString(),
                 "--secret-file", dir.resolve("users.key").toString(), "--hash-iterations", TEST_ITERATIONS));
         all.addAll(Arrays.asList(more));

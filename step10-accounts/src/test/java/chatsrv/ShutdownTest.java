@@ -3,28 +3,29 @@ package chatsrv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGTERM and SIGINT: every client is told and closed, the log says so, and the server exits 0
- * at once. A server that cannot get SIGINT says so.
+ * SIGTERM and SIGINT: every client, in any state, is told "BYE server shutting down" and
+ * closed, the log says so, and the server exits 0 at once. A server that cannot get SIGINT
+ * says so.
  */
 class ShutdownTest extends ServerTest {
+    private static final String GOODBYE = "BYE server shutting down";
+
     private void shutsDownCleanlyOn(String signal) throws Exception {
-        List<Client> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            clients.add(Client.connect(port));
-            clients.get(i).readLine();
-        }
+        Client welcomed = Client.welcomed(port); // AUTHENTICATING
+        Client alice = Client.registered(port, "alice"); // CHATTING
+        Client bob = Client.registered(port, "bob");
+        bob.send("MSG * just before\n").expect("FROM bob * just before");
+        alice.expect("FROM bob * just before");
 
         long start = System.nanoTime();
         server.signal(signal);
 
-        for (Client c : clients) {
-            assertThat(c.readLine()).contains("shutting down");
-            assertThat(c.atEndOfStream()).isTrue();
+        for (Client c : List.of(welcomed, alice, bob)) {
+            assertThat(c.readUntilEndOfStream()).containsExactly(GOODBYE);
             c.close();
         }
         assertThat(server.awaitExit()).isZero();
@@ -33,6 +34,8 @@ class ShutdownTest extends ServerTest {
         System.out.printf("measured: SIG%s to exit 0 in %d ms%n", signal, millis);
         assertThat(server.lines()).anyMatch(l -> l.contains("shut down (SIG" + signal + "): closed 3 connections"));
         assertThat(server.count("server shutting down")).isEqualTo(3);
+        assertThat(server.count(" logged out")).isEqualTo(2);
+        assertThat(server.lines()).last().asString().contains("users: 2 accounts");
     }
 
     @Test
@@ -51,7 +54,7 @@ class ShutdownTest extends ServerTest {
 
     @Test
     void aServerStartedWithSigintIgnoredSaysSoAndStopsOnSigterm() throws Exception {
-        try (ServerProcess ignoring = ServerProcess.startWithSigintIgnored("--port", "0")) {
+        try (ServerProcess ignoring = ServerProcess.startWithSigintIgnored(argsIn(dir.resolve("ignoring")))) {
             long pid = ignoring.pid();
             assertThat(ignoring.awaitLine("SIGINT is ignored"))
                     .endsWith("SIGINT is ignored in this process (started in the background by a script?): stop it with kill " + pid);

@@ -8,7 +8,11 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Mirrors course Test1 (accept): one log line per accepted client, no more, no less. */
+/**
+ * Mirrors course Test1 (accept): one log line per accepted client, no more, no less. In step10
+ * as in Part I: accepting comes before any protocol, so a client that connects and leaves
+ * without a word, never registering, is one accepted connection all the same.
+ */
 class Test1AcceptTest extends ServerTest {
     static final String ACCEPTED = "accepted connection";
 

@@ -1,55 +1,54 @@
 package chatsrv;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
 
-/** Mirrors course Test6 (broadcast): every line goes to every client, its sender included, in order. */
+/**
+ * Mirrors course Test6 (broadcast): every line goes to every client, its sender included, in
+ * order. In step10: MSG * from two clients reaches both, as "FROM NAME * TEXT", each sender's
+ * in order and in one order for both; a client gets only what was sent while it was logged in.
+ */
 class Test6BroadcastTest extends ServerTest {
     @Test
     void everyClientGetsEveryLineInOrder() throws Exception {
-        try (Client c1 = Client.connect(port); Client c2 = Client.connect(port)) {
-            assertThat(c1.readLine()).startsWith("Welcome");
-            assertThat(c2.readLine()).startsWith("Welcome");
+        try (Client alice = Client.registered(port, "alice"); Client bob = Client.registered(port, "bob")) {
+            alice.send("MSG * test1\nMSG * test2\n");
+            // alice's receipts: her lines are on everyone's queue now, ahead of anything bob sends next
+            alice.expect("FROM alice * test1").expect("FROM alice * test2");
+            bob.send("MSG * test");
+            bob.send("3\nMSG * test4\n");
 
-            c1.send("test1\ntest2\n");
-            server.awaitLine("test2");
-            c2.send("test");
-            c2.send("3\ntest4\n");
-
-            for (Client c : new Client[] {c1, c2}) {
-                assertThat(c.readLine()).endsWith("test1");
-                assertThat(c.readLine()).endsWith("test2");
-                assertThat(c.readLine()).endsWith("test3");
-                assertThat(c.readLine()).endsWith("test4");
+            for (Client c : new Client[] {alice, bob}) {
+                if (c == bob) {
+                    c.expect("FROM alice * test1").expect("FROM alice * test2");
+                }
+                c.expect("FROM bob * test3").expect("FROM bob * test4");
             }
         }
     }
 
     @Test
-    void aClientGetsOnlyWhatWasSentAfterItJoined() throws Exception {
-        try (Client early = Client.connect(port)) {
-            early.readLine();
-            early.send("before\n");
-            assertThat(early.readLine()).endsWith("before");
+    void aClientGetsOnlyWhatWasSentAfterItLoggedIn() throws Exception {
+        try (Client early = Client.registered(port, "early")) {
+            early.send("MSG * before\n").expect("FROM early * before");
 
-            try (Client late = Client.connect(port)) {
-                assertThat(late.readLine()).startsWith("Welcome");
-                early.send("after\n");
-                assertThat(late.readLine()).endsWith("after");
+            try (Client late = Client.welcomed(port)) {
+                // connected, but not logged in: no messages yet
+                early.send("MSG * while you were out\n").expect("FROM early * while you were out");
+                late.send("REGISTER late " + Client.passwordOf("late") + "\n").expect("OK REGISTER late");
+                early.send("MSG * after\n");
+                late.expect("FROM early * after");
+                early.expect("FROM early * after");
             }
         }
     }
 
     @Test
-    void eachLineIsPrefixedWithItsSendersAddress() throws Exception {
-        try (Client c1 = Client.connect(port); Client c2 = Client.connect(port)) {
-            c1.readLine();
-            c2.readLine();
+    void eachLineNamesItsSender() throws Exception {
+        try (Client alice = Client.registered(port, "alice"); Client bob = Client.registered(port, "bob")) {
+            alice.send("MSG * hi\n");
 
-            c1.send("hi\n");
-
-            assertThat(c2.readLine()).isEqualTo("127.0.0.1:" + c1.localPort() + ": hi");
+            bob.expect("FROM alice * hi");
+            alice.expect("FROM alice * hi");
         }
     }
 }

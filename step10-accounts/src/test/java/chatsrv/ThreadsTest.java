@@ -14,7 +14,11 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The server starts exactly the threads it says: worker-1 to worker-N, no more while it serves, none with --threads 0. */
+/**
+ * The server starts exactly the threads it says: worker-1 to worker-N, as many hashers
+ * (hasher-1 to hasher-N) and the users-writer, no more while it serves, however many register
+ * and log in; no worker and no hasher with --threads 0.
+ */
 class ThreadsTest extends ServerTest {
     /**
      * The threads of a process by name (as the kernel keeps them: 15 characters), less those
@@ -38,9 +42,13 @@ class ThreadsTest extends ServerTest {
     }
 
     private static Set<String> workers(Set<String> names) {
-        Set<String> workers = new TreeSet<>(names);
-        workers.removeIf(n -> !n.startsWith("worker-"));
-        return workers;
+        return named(names, "worker-");
+    }
+
+    private static Set<String> named(Set<String> names, String prefix) {
+        Set<String> named = new TreeSet<>(names);
+        named.removeIf(n -> !n.startsWith(prefix));
+        return named;
     }
 
     @Test
@@ -50,14 +58,21 @@ class ThreadsTest extends ServerTest {
         Set<String> atStart = threadNames(server.pid());
         assertThat(workers(atStart)).containsExactlyInAnyOrderElementsOf(
                 IntStream.rangeClosed(1, said).mapToObj(i -> "worker-" + i).toList());
+        assertThat(server.awaitLine("listening on")).endsWith(", " + said + " hasher" + (said == 1 ? "" : "s"));
+        assertThat(named(atStart, "hasher-")).containsExactlyInAnyOrderElementsOf(
+                IntStream.rangeClosed(1, said).mapToObj(i -> "hasher-" + i).toList());
+        assertThat(atStart).contains("users-writer");
 
         List<Client> clients = new ArrayList<>();
         try {
+            // Each registers (a hash, and the user file written), then logs in again (a hash),
+            // then writes to everyone: every thread of the server has work to do.
             for (int i = 0; i < 20; i++) {
-                clients.add(Client.connect(port));
+                Client.registered(port, "user" + i).close();
+                clients.add(Client.loggedIn(port, "user" + i));
             }
             for (Client c : clients) {
-                c.send("hello from " + c.localPort() + "\n");
+                c.send("MSG * hello from " + c.localPort() + "\n");
             }
             for (Client c : clients) {
                 server.awaitLine("hello from " + c.localPort());
@@ -75,13 +90,14 @@ class ThreadsTest extends ServerTest {
 
     @Test
     void withThreadsZeroThereIsNoWorker() throws Exception {
-        try (ServerProcess noPool = ServerProcess.start("--port", "0", "--threads", "0");
-                Client c = Client.connect(noPool.port())) {
-            assertThat(noPool.awaitLine("listening on")).endsWith(", 0 worker threads");
-            c.readLine();
-            c.send("served by the loop itself\n");
-            assertThat(c.readLine()).endsWith(": served by the loop itself");
-            assertThat(workers(threadNames(noPool.pid()))).isEmpty();
+        try (ServerProcess noPool = ServerProcess.start(argsIn(dir.resolve("no-pool"), "--threads", "0"));
+                Client c = Client.registered(noPool.port(), "alice")) {
+            assertThat(noPool.awaitLine("listening on")).endsWith(", 0 worker threads, 0 hashers");
+            c.send("MSG * served by the loop itself\n").expect("FROM alice * served by the loop itself");
+            c.send("LOGIN alice again\n").expect("ERR LOGIN already-logged-in you are logged in as alice");
+            Set<String> threads = threadNames(noPool.pid());
+            assertThat(workers(threads)).isEmpty();
+            assertThat(named(threads, "hasher-")).isEmpty();
         }
     }
 }
