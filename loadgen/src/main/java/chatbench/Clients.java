@@ -13,6 +13,10 @@ import java.util.List;
  * and what they send, and the phases of a scenario: connect and be greeted, probe the server,
  * send, drain. Each phase is one {@link Phase#runUntil} with its own condition and deadline;
  * {@link #result()} is what they counted.
+ *
+ * <p>Against a server with accounts (the logins scenario) each client also registers once
+ * greeted, and counts as greeted only once the server says OK; every message goes out as
+ * {@code MSG * <line>}, and comes back as {@code FROM <name> * <line>}.
  */
 final class Clients implements EventLoop.Handler, AutoCloseable {
     static final long SECOND = Phase.SECOND;
@@ -28,8 +32,36 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
     /** What the probe line showed about the server. */
     record Probe(boolean echoed, boolean broadcast, int arrived, int receivers, long lastArrivalNanos) {}
 
+    /** Work that runs on the same loop while the senders send (the logins scenario's storm), and may end the sending. */
+    interface Meanwhile {
+        Meanwhile NOTHING = new Meanwhile() {};
+
+        /** Sending starts at {@code start}, a nanoTime. */
+        default void start(long start) {}
+
+        /** What it does before each wait; says when it next needs to run (Long.MAX_VALUE: when something happens). */
+        default long work() throws IOException {
+            return Long.MAX_VALUE;
+        }
+
+        /** Over: the senders stop. */
+        default boolean done() {
+            return false;
+        }
+
+        /** Appended to each second's progress line. */
+        default String progress() {
+            return "";
+        }
+    }
+
     private final EventLoop loop;
-    private final int size;                  // every message line is exactly this many bytes
+    private final int size;                  // every message is exactly this many bytes, its newline included
+    /** For a server with accounts: the chatters' names; null for one of Part I, where a client just talks. */
+    private final Accounts accounts;
+    /** Written before every message: "MSG * " with accounts, nothing without. */
+    private final byte[] prefix;
+    private final int lineSize;              // what a sender writes per message: the prefix and the line
     private final PrintWriter progress;
     private final Stats stats = new Stats();
     /** Every line is decoded into this one: the loop handles one line at a time. */
@@ -39,6 +71,7 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
     private boolean broadcast = true;        // until the probe says otherwise
 
     private int greeted, refused, failed, closed;
+    private int nextChatter;                 // with accounts: REGISTERs sent so far, so the next chatter's number
     private int settled;                     // greeted or given up on; the rest are still in flight
     private long lastSettled;
     private String refusal;
@@ -50,9 +83,27 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
     private long sendingNanos, sentWhileSending, deliveredWhileSending, bytesInWhileSending, bytesOutWhileSending;
 
     Clients(InetSocketAddress server, int size, PrintWriter progress) throws IOException {
+        this(server, size, null, progress);
+    }
+
+    /** Clients of a server with accounts, if {@code accounts} is not null: each registers a user of its own. */
+    Clients(InetSocketAddress server, int size, Accounts accounts, PrintWriter progress) throws IOException {
         this.loop = new EventLoop(server, this);
         this.size = size;
+        this.accounts = accounts;
+        this.prefix = accounts != null ? Accounts.TO_ALL : new byte[0];
+        this.lineSize = prefix.length + size;
         this.progress = progress;
+    }
+
+    /** The loop, for work that shares it (the storm's connections). */
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Where a scenario opens its windows of time, which split the latencies by when each line was due. */
+    Stats.Windows windows() {
+        return stats.windows;
     }
 
     /** Greeted and not closed since. */
@@ -61,24 +112,27 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
     }
 
     /**
-     * Opens {@code n} connections and waits for their greetings, with at most {@code maxInFlight}
-     * not yet greeted at a time: thousands of SYNs at once would overflow the server's accept
-     * queue (a Java server's listen backlog is 50 by default), and a dropped SYN is retried only a
-     * second later, which would be timed as a slow server. Gives up on the rest when none has
-     * been greeted or refused for QUIET, after {@code timeout}, or when the first connect fails
-     * before any was greeted (nobody listens).
+     * Opens {@code n} connections and waits for their greetings (with accounts, and for their
+     * registrations), with at most {@code maxInFlight} not yet greeted at a time: thousands of
+     * SYNs at once would overflow the server's accept queue (a Java server's listen backlog is 50
+     * by default), and a dropped SYN is retried only a second later, which would be timed as a
+     * slow server. Gives up on the rest when none has
+     * been greeted or refused for QUIET (with accounts, Accounts.ANSWER_WAIT: registering takes
+     * a server much longer than greeting), after {@code timeout}, or when the first connect
+     * fails before any was greeted (nobody listens).
      */
     Result connect(int n, int maxInFlight, long timeout) throws IOException {
         long start = System.nanoTime();
+        long quiet = accounts != null ? Accounts.ANSWER_WAIT : QUIET;
         lastSettled = start;
         List<Connection> started = loop.connections();
         Phase.runUntil(loop, start, start + timeout,
-                () -> settled >= n || loop.now() - lastSettled >= QUIET || (greeted == 0 && connectError != null),
+                () -> settled >= n || loop.now() - lastSettled >= quiet || (greeted == 0 && connectError != null),
                 () -> {
                     while (started.size() < n && started.size() - settled < maxInFlight) {
                         loop.connect();
                     }
-                    return lastSettled + QUIET;
+                    return lastSettled + quiet;
                 },
                 () -> progress.printf("connecting: %,d of %,d greeted%n", greeted, n));
         return result();
@@ -94,7 +148,7 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
         if (first == null) {
             return new Probe(false, false, 0, 0, -1);
         }
-        ByteBuffer line = ByteBuffer.allocate(size);
+        ByteBuffer line = ByteBuffer.allocate(lineSize).put(prefix);
         long sentAt = System.nanoTime();
         Codec.encode(line, Codec.PROBE, 0, sentAt, size);
         if (!loop.writeNow(first, line.flip())) {
@@ -121,6 +175,11 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
      * messages allows. Every greeted connection receives.
      */
     void send(int senderCount, int rate, int window, long duration) throws IOException {
+        send(senderCount, rate, window, duration, Meanwhile.NOTHING);
+    }
+
+    /** The same, with {@code meanwhile} running on the loop too; sending ends early once it is done. */
+    void send(int senderCount, int rate, int window, long duration, Meanwhile meanwhile) throws IOException {
         receivers = loop.connections().stream().filter(Connection::ready).toList();
         for (Connection r : receivers) {
             r.from = new Stats.SeqTracker[senderCount + 1];
@@ -131,7 +190,7 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
         sendStart = System.nanoTime();
         for (Connection s : receivers.subList(0, Math.min(senderCount, receivers.size()))) {
             s.senderId = senders.size() + 1;
-            s.out = ByteBuffer.allocate(OUT_BUFFER);
+            s.out = ByteBuffer.allocate(Math.max(OUT_BUFFER, lineSize));
             if (rate > 0) {
                 // Senders take turns, spread evenly over one interval, like independent clients;
                 // all at the same instant would be a burst that the server then has to queue.
@@ -141,7 +200,12 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
             senders.add(s);
         }
         sendEnd = sendStart + duration;
-        Phase.runUntil(loop, sendStart, sendEnd, () -> false, () -> sendDue(window), this::tick);
+        meanwhile.start(sendStart);
+        Phase.runUntil(loop, sendStart, sendEnd, meanwhile::done,
+                () -> Math.min(sendDue(window), meanwhile.work()),
+                () -> progress.println(tickLine() + meanwhile.progress()));
+        // Ended early: no line due after now goes out, not even while draining.
+        sendEnd = Math.min(sendEnd, loop.now());
         sendingNanos = loop.now() - sendStart;
         sentWhileSending = sent();
         deliveredWhileSending = stats.delivered;
@@ -167,21 +231,47 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
     }
 
     private void tick() {
-        progress.println(stats.tick((loop.now() - sendStart) / 1e9, sent()));
+        progress.println(tickLine());
+    }
+
+    private String tickLine() {
+        return stats.tick((loop.now() - sendStart) / 1e9, sent());
     }
 
     /** What the clients counted so far. */
     Result result() {
         return new Result(greeted, refused, refusal, failed, connectError, closed, closeReason, stats.otherLines,
                 sendingNanos, sentWhileSending, deliveredWhileSending, bytesInWhileSending, bytesOutWhileSending,
-                Stats.Latency.of(stats.latency()), Stats.Latency.of(stats.sendLag), senderTotals());
+                Stats.Latency.of(stats.latency()), Stats.Latency.of(stats.sendLag), senderTotals(),
+                stats.windows.latencies(sendEnd));
     }
 
-    /** Messages sent whole: every message is exactly `size` bytes, and a write may end inside one. */
+    /**
+     * Whether every line due by {@code t} (a nanoTime) has reached everyone who should get it:
+     * the chat has caught up with what was due by then, say by the end of a stall. Only the
+     * fixed-rate senders that are still open count: a window has no due times, and a closed
+     * sender's last lines never come.
+     */
+    boolean caughtUpWith(long t) {
+        for (Connection s : senders) {
+            if (s.schedule == null || !s.ready()) {
+                continue;
+            }
+            long due = s.schedule.due(Math.min(t, sendEnd - 1));
+            for (Connection r : broadcast ? receivers : List.of(s)) {
+                if (r.ready() && r.from[s.senderId].received < due) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Messages sent whole: every message is exactly `lineSize` bytes, and a write may end inside one. */
     private long sent() {
         long sent = 0;
         for (Connection s : senders) {
-            sent += s.written / size;
+            sent += s.written / lineSize;
         }
         return sent;
     }
@@ -198,7 +288,7 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
             List<Stats.SeqTracker> at = broadcast
                     ? receivers.stream().map(r -> r.from[s.senderId]).toList()
                     : List.of(s.from[s.senderId]);
-            totals.add(Stats.SenderTotals.of(s.senderId, s.written / size, at));
+            totals.add(Stats.SenderTotals.of(s.senderId, s.written / lineSize, at));
         }
         return totals;
     }
@@ -209,7 +299,7 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
         for (Connection s : senders) {
             if (s.ready()) {
                 sendDue(s, window);
-                if (s.schedule != null && s.out.remaining() >= size) {
+                if (s.schedule != null && s.out.remaining() >= lineSize) {
                     next = Math.min(next, s.schedule.intended(s.seq));
                 }
             }
@@ -226,12 +316,13 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
         long t = System.nanoTime();
         long limit = s.schedule != null ? s.schedule.due(Math.min(t, sendEnd - 1))
                 : window > 0 ? acked(s) + window : s.seq;
-        while (s.seq < limit && s.out.remaining() >= size) {
+        while (s.seq < limit && s.out.remaining() >= lineSize) {
             long stamp = t;
             if (s.schedule != null) {
                 stamp = s.schedule.intended(s.seq);
                 stats.sending(stamp, t);
             }
+            s.out.put(prefix);
             Codec.encode(s.out, s.senderId, s.seq++, stamp, size);
         }
         try {
@@ -261,16 +352,19 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
             return;                     // closed by an earlier line of the same read
         }
         if (!c.greeted) {
-            if (Codec.isGreeting(b, from, to)) {
-                c.greeted = true;
-                greeted++;
-                settled(arrived);
-            } else {                    // e.g. a full server's one line before it closes
-                refused++;
-                if (refusal == null) {
-                    refusal = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
+            if (c.registering) {
+                Accounts.Answer a = Accounts.Answer.of(b, from, to);
+                if (a != null && a.ok()) {
+                    greeted(c, arrived);
+                } else {        // taken, busy...; or not an answer at all: a server of Part I echoes the line
+                    refuse(c, b, from, to);
                 }
-                loop.close(c, null);
+            } else if (!Codec.isGreeting(b, from, to)) {
+                refuse(c, b, from, to);             // e.g. a full server's one line before it closes
+            } else if (accounts == null) {
+                greeted(c, arrived);
+            } else {
+                register(c);
             }
             return;
         }
@@ -288,6 +382,34 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
         } else {
             stats.otherLines++;         // a message from another bench run on the same server
         }
+    }
+
+    /** Welcomed by a server with accounts: the client registers a user of its own before it counts as greeted. */
+    private void register(Connection c) {
+        c.registering = true;
+        byte[] line = accounts.line("REGISTER", 'c', nextChatter++);
+        try {
+            if (!loop.writeNow(c, ByteBuffer.wrap(line))) {     // a fresh socket's send buffer takes it whole
+                loop.close(c, "the socket did not take our REGISTER line");
+            }
+        } catch (IOException e) {
+            loop.close(c, e.toString());
+        }
+    }
+
+    private void greeted(Connection c, long arrived) {
+        c.greeted = true;
+        greeted++;
+        settled(arrived);
+    }
+
+    /** The server would not take this client: counted, its first refusal quoted, and closed. */
+    private void refuse(Connection c, byte[] b, int from, int to) {
+        refused++;
+        if (refusal == null) {
+            refusal = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
+        }
+        loop.close(c, null);
     }
 
     @Override

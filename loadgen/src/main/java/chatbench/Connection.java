@@ -14,6 +14,8 @@ final class Connection {
 
     // The event loop's part.
     final SocketChannel channel;
+    /** Who hears of this connection's lines and its end: Clients, or the logins scenario's Storm. */
+    final EventLoop.Handler handler;
     SelectionKey key;
     State state = State.CONNECTING;
     final Codec.Lines lines = new Codec.Lines();
@@ -23,7 +25,10 @@ final class Connection {
     long written;
 
     // Clients' part.
+    /** Welcomed (with accounts: and registered), so it is one of the scenario's clients. */
     boolean greeted;
+    /** With accounts: welcomed, its REGISTER sent, the answer not yet here. */
+    boolean registering;
     long probeArrived = -1;
     /** As a receiver: what arrived from each sender, by sender id (1..n; 0 is the probe). */
     Stats.SeqTracker[] from;
@@ -32,8 +37,9 @@ final class Connection {
     Stats.Schedule schedule;
     long seq;
 
-    Connection(SocketChannel channel) {
+    Connection(SocketChannel channel, EventLoop.Handler handler) {
         this.channel = channel;
+        this.handler = handler;
     }
 
     /** Greeted and still open: one that sends and receives the scenario's lines. */

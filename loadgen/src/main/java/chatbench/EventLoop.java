@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * The bench's event loop: one thread, one Selector, every connection. The same shape as the
  * server's loop, seen from the other end of the socket: it connects, reads and writes, and
- * hands every line it reads to the {@link Handler}. What the lines mean, and what to send, is
- * the business of Clients.
+ * hands every line it reads to the {@link Handler} the connection was opened with. What the
+ * lines mean, and what to send, is the business of Clients (and, in the logins scenario, of
+ * the Storm's connections beside them).
  *
  * <p>One loop, not one per core: the machine this course runs on has two cores and the server
  * under test needs them as much as the bench does; one thread also means no locks, and every
@@ -43,6 +44,7 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
     }
 
     private final InetSocketAddress server;
+    /** The handler of connections opened with {@link #connect()}. */
     private final Handler handler;
     private final Selector selector;
     private final List<Connection> connections = new ArrayList<>();
@@ -82,9 +84,17 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
         return now;
     }
 
-    /** Starts one more connection. If it fails at once, the handler has heard so before this returns. */
+    /** Starts one more connection for the loop's own handler. */
     Connection connect() throws IOException {
-        Connection c = new Connection(SocketChannel.open());
+        return connect(handler);
+    }
+
+    /**
+     * Starts one more connection whose lines and events go to {@code to}. If it fails at once,
+     * that handler has heard so before this returns.
+     */
+    Connection connect(Handler to) throws IOException {
+        Connection c = new Connection(SocketChannel.open(), to);
         connections.add(c);
         try {
             c.channel.configureBlocking(false);
@@ -103,7 +113,7 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
     }
 
     private void connectFailed(Connection c, IOException e) {
-        handler.connectFailed(c, e);
+        c.handler.connectFailed(c, e);
         close(c, e.toString());
     }
 
@@ -161,7 +171,7 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
             return;
         }
         bytesIn += n;
-        c.lines.feed(in.array(), 0, n, (b, from, to) -> handler.line(c, b, from, to, arrived));
+        c.lines.feed(in.array(), 0, n, (b, from, to) -> c.handler.line(c, b, from, to, arrived));
     }
 
     /**
@@ -201,7 +211,7 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
         } catch (IOException ignored) {
             // closing: nothing left to do with it
         }
-        handler.closed(c, why);
+        c.handler.closed(c, why);
     }
 
     @Override

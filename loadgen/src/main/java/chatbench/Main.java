@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: the options, the five scenarios, and what each one runs. */
+/** The command line: the options, the six scenarios, and what each one runs. */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "loadgen 1.0", sortOptions = false,
         description = {
             "Loads a server that speaks the chat protocol (./chatsrv) and measures it.",
@@ -27,6 +27,13 @@ import picocli.CommandLine.Spec;
             "           takes them (at most --window lines not yet received by all)",
             "  chatty   20 clients each sending 500 lines/s of 100 bytes; all get all",
             "  latency  10 clients at 100 lines/s; latency percentiles",
+            "  logins   for a server with accounts (step10 on): 10 clients register",
+            "           and chat at 100 lines/s; after a second of warm-up and 3 s",
+            "           (--duration) of chat, a storm: 200 users (--logins) register",
+            "           at once, quit, then log in at once. Registrations/s, logins/s,",
+            "           and the chat's latency before the storm, during the",
+            "           registrations, during the logins: a server that hashes",
+            "           passwords on its event loop stops every client while it does",
             "  conns    10,000 idle connections: time to connect, the server's memory",
             "           per connection, then one line to all and the time until all",
             "           have it",
@@ -37,10 +44,16 @@ import picocli.CommandLine.Spec;
             "           without retrying: a server must accept within 100 ms of exec.",
             "Progress goes to stderr once a second, the result to stdout."})
 public final class Main implements Callable<Integer> {
-    enum Scenario { fanout, chatty, latency, conns, startup }
+    enum Scenario { fanout, chatty, latency, logins, conns, startup }
 
-    /** A scenario's settings: its defaults, overridden by the options. */
-    record Plan(Scenario scenario, int connections, int senders, int rate, int size, double seconds, int window) {}
+    /**
+     * A scenario's settings: its defaults, overridden by the options.
+     *
+     * @param seconds how long to send; logins: how long to chat before the storm
+     * @param storm logins: the users that register and then log in; 0 in the other scenarios
+     */
+    record Plan(Scenario scenario, int connections, int senders, int rate, int size, double seconds, int window,
+                int storm) {}
 
     static final long SECOND = Phase.SECOND;
     /** Connections not yet greeted at a time; below a Java server's default listen backlog of 50. */
@@ -55,8 +68,16 @@ public final class Main implements Callable<Integer> {
      */
     static final int WINDOW = 4096;
     static final int WINDOW_BYTES = 320 * 1024;
+    /** The clients a server of Part II serves at once by default (--max-clients): the chatters and the storm together. */
+    static final int MAX_CLIENTS = 10_000;
+    /**
+     * logins: the most the chatters chat. The storm ends the sending long before: each of its
+     * two waves ends when every user has an answer, or when none has come for Storm.QUIET.
+     */
+    static final long LOGINS_MAX = 3600 * SECOND;
 
-    @Parameters(index = "0", paramLabel = "<scenario>", description = "fanout, chatty, latency, conns or startup")
+    @Parameters(index = "0", paramLabel = "<scenario>",
+            description = "fanout, chatty, latency, logins, conns or startup")
     Scenario scenario;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND",
@@ -73,7 +94,9 @@ public final class Main implements Callable<Integer> {
                     + "must make the server listen on")
     int port;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "how long to send (default 10)")
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "how long to send (default 10); logins: how long to chat before the storm, after a "
+                    + "second of warm-up (default 3)")
     Double duration;
 
     @Option(names = "--clients", paramLabel = "N", description = "connections (fanout: receivers, plus the sender)")
@@ -83,8 +106,14 @@ public final class Main implements Callable<Integer> {
             description = "lines per second per sender (fanout: a fixed rate instead of the window)")
     Integer rate;
 
-    @Option(names = "--size", paramLabel = "BYTES", description = "bytes per line, newline included, 48 to 1024")
+    @Option(names = "--size", paramLabel = "BYTES",
+            description = "bytes per line, newline included, 48 to 1024 (logins: to 1019, as \"MSG * \" goes in front)")
     Integer size;
+
+    @Option(names = "--logins", paramLabel = "N",
+            description = "logins: the users that register at once, and then log in at once (default 200; with "
+                    + "the chatters at most 10000, a server's default --max-clients)")
+    Integer logins;
 
     @Option(names = "--window", paramLabel = "N",
             description = "fanout: lines sent but not yet received by all (default 4096, fewer for lines over "
@@ -178,13 +207,17 @@ public final class Main implements Callable<Integer> {
         String where = host + ":" + port;
         // A JVM cannot raise its own descriptor limit (Java has no setrlimit): ./bench does it.
         long limit = Proc.openFileLimit();
-        long needed = plan.connections() + 100L;     // a socket each, and the JVM's own files
+        long needed = plan.connections() + plan.storm() + 100L;     // a socket each, and the JVM's own files
         if (limit >= 0 && limit < needed) {
-            throw new Failure("the open-file limit is " + limit + ", and " + plan.connections()
+            throw new Failure("the open-file limit is " + limit + ", and " + (plan.connections() + plan.storm())
                     + " connections need about " + needed + ". ./bench raises it up to the hard limit"
                     + " (ulimit -Hn); if that is lower, raise the hard limit as root, or ask for fewer --clients");
         }
-        report = plan.scenario() == Scenario.conns ? conns(plan, target, where, err) : traffic(plan, target, where, err);
+        report = switch (plan.scenario()) {
+            case conns -> conns(plan, target, where, err);
+            case logins -> logins(plan, target, where, err);
+            default -> traffic(plan, target, where, err);
+        };
         return json ? report.json() : report.table();
     }
 
@@ -201,7 +234,33 @@ public final class Main implements Callable<Integer> {
                     clients.open(), where, probe.broadcast() ? "broadcast" : "echo", p.seconds());
             clients.send(p.senders(), p.rate(), p.window(), (long) (p.seconds() * SECOND));
             clients.drain();
-            return new Report(p, where, probe, clients.result(), null);
+            return new Report(p, where, probe, clients.result(), null, null);
+        }
+    }
+
+    /**
+     * logins: the chatters register (in connect), chat at a fixed rate, and meanwhile the storm
+     * registers its users and then logs them in; sending stops with the last login's answer.
+     * The probe goes out as a chatter's MSG, so it also shows that the server speaks the
+     * protocol of Part II.
+     */
+    private Report logins(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
+        Accounts accounts = new Accounts(System.currentTimeMillis());
+        try (Clients clients = new Clients(target, p.size(), accounts, err)) {
+            connect(clients, p, where);
+            Clients.Probe probe = clients.probe(10 * SECOND);
+            if (!probe.echoed()) {
+                throw new Failure("the server at " + where + " did not deliver our MSG * within 10 s:"
+                        + " does it speak the protocol of step10 on?");
+            }
+            Storm storm = new Storm(clients.loop(), accounts, p.storm(), (long) (p.seconds() * SECOND),
+                    clients.windows(), clients::caughtUpWith, err);
+            err.printf("logins: %,d chatters registered with %s; chatting for %.1f s, then the storm of %,d users%n",
+                    clients.open(), where, p.seconds(), p.storm());
+            clients.send(p.senders(), p.rate(), p.window(), LOGINS_MAX, storm);
+            clients.drain();
+            return new Report(p, where, probe, clients.result(), null,
+                    new Report.Logins(p.storm(), storm.registrations(), storm.logins()));
         }
     }
 
@@ -234,7 +293,7 @@ public final class Main implements Callable<Integer> {
             Report.Conns found = new Report.Conns(measured, gaveUp, pid.orElse(-1), note, warmUps, first);
             err.printf("conns: %,d greeted; sending one line to all%n", connected.open());
             Clients.Probe probe = clients.probe(30 * SECOND);
-            return new Report(p, where, probe, clients.result(), found);
+            return new Report(p, where, probe, clients.result(), found, null);
         }
     }
 
@@ -265,6 +324,14 @@ public final class Main implements Callable<Integer> {
         }
         if (r.connectError() instanceof ConnectException) {
             throw new Failure("nothing listening on " + where + " — start it with ./chatsrv");
+        }
+        if (p.scenario() == Scenario.logins) {
+            String hint = ": does it speak the protocol of step10 on?";
+            throw new Failure("no connection to " + where + " was greeted and registered: "
+                    + (r.refusal() != null ? "the server said \"" + r.refusal() + "\""
+                        + (r.refusal().startsWith("ERR ") || r.refusal().startsWith("BYE ") ? "" : hint)
+                    : r.connectError() != null ? r.connectError().toString()
+                    : "no answer to REGISTER within " + Accounts.ANSWER_WAIT / SECOND + " s" + hint));
         }
         throw new Failure("no connection to " + where + " was greeted: "
                 + (r.refusal() != null ? "the server said \"" + r.refusal() + "\""
@@ -297,17 +364,18 @@ public final class Main implements Callable<Integer> {
         int c = clients != null ? clients : switch (scenario) {
             case fanout -> 100;
             case chatty -> 20;
-            case latency -> 10;
+            case latency, logins -> 10;
             case conns -> 10_000;
             case startup -> 1;          // not a load: startup() checks its own options
         };
         int r = rate != null ? rate : switch (scenario) {
             case chatty -> 500;
-            case latency -> 100;
+            case latency, logins -> 100;
             case fanout, conns, startup -> 0;    // fanout: the window sets the pace; conns: nobody sends
         };
         int s = size != null ? size : scenario == Scenario.chatty ? 100 : 64;
-        double d = duration != null ? duration : 10;
+        double d = duration != null ? duration : scenario == Scenario.logins ? 3 : 10;
+        int storm = logins != null ? logins : 200;
         int w = window != null ? window : Math.min(WINDOW, WINDOW_BYTES / s);
         check(port >= 1 && port <= 65535, "--port must be 1 to 65535, not " + port);
         check(c >= 1 && c <= 100_000, "--clients must be 1 to 100000, not " + c);
@@ -318,10 +386,21 @@ public final class Main implements Callable<Integer> {
         check(w >= 1 && w <= 1_000_000, "--window must be 1 to 1000000, not " + w);
         check(inFlight >= 1 && inFlight <= 100_000, "--in-flight must be 1 to 100000, not " + inFlight);
         check(warmUps >= 0 && warmUps <= 10, "--warm-up must be 0 to 10, not " + warmUps);
+        if (scenario == Scenario.logins) {
+            // The server's limit is for the whole line: "MSG * " and the message, without its newline.
+            int maxSize = Codec.MAX_SIZE + 1 - Accounts.TO_ALL.length;
+            check(s <= maxSize, "--size must be " + Codec.MIN_SIZE + " to " + maxSize + " in logins, where \"MSG * \""
+                    + " goes in front of each line, not " + s);
+            check(storm >= 1 && c + storm <= MAX_CLIENTS, "--logins must be at least 1, and with the --clients at most "
+                    + MAX_CLIENTS + " (a server's default --max-clients), not " + storm);
+        } else {
+            check(logins == null, "--logins is for the logins scenario only");
+        }
         return switch (scenario) {
-            case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w);
-            case conns, startup -> new Plan(scenario, c, 0, 0, s, d, w);
-            case chatty, latency -> new Plan(scenario, c, c, r, s, d, w);
+            case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w, 0);
+            case conns, startup -> new Plan(scenario, c, 0, 0, s, d, w, 0);
+            case chatty, latency -> new Plan(scenario, c, c, r, s, d, w, 0);
+            case logins -> new Plan(scenario, c, c, r, s, d, w, storm);
         };
     }
 

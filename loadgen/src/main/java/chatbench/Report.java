@@ -1,12 +1,14 @@
 package chatbench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** A run's result, as a table for people and as JSON for scripts. */
-record Report(Main.Plan plan, String target, Clients.Probe probe, Result result, Conns conns) {
+record Report(Main.Plan plan, String target, Clients.Probe probe, Result result, Conns conns, Logins logins) {
 
     /** What only the conns scenario finds; a memory figure of -1 is unknown, and memoryNote says why. */
     record Conns(Round measured, boolean gaveUp, long pid, String memoryNote, int warmUps, Round first) {
@@ -14,6 +16,9 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
             return measured.greeted();
         }
     }
+
+    /** What only the logins scenario finds: its storm of {@code users}, their registrations, then their logins. */
+    record Logins(int users, Storm.Wave registrations, Storm.Wave logins) {}
 
     /** One round of conns: how many were greeted, in how long, and the server's VmRSS around it (-1: unknown). */
     record Round(int greeted, long connectNanos, long rssBeforeKb, long rssAfterKb) {
@@ -100,10 +105,53 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
                         r.senders().stream().mapToLong(Stats.SenderTotals::delivered).sum(), r.lost(), r.reordered()));
             }
         }
+        if (logins != null) {
+            storm(t);
+        }
         t.append(f("%n  connections: %,d greeted, %,d refused%s, %,d failed%s, %,d closed by the server%s;"
                         + " %,d other lines%n", r.greeted(), r.refused(), why(r.refusal() == null ? null : '"' + r.refusal() + '"'),
                 r.failed(), why(failure()), r.closed(), why(r.closeReason()), r.otherLines()));
         return t.toString();
+    }
+
+    /** logins: the two waves, then the chat's latency in each window of time. */
+    private void storm(StringBuilder t) {
+        t.append(f("%n  the storm: %,d users, after %.0f s of warm-up and %.1f s of chat; each asks once welcomed,%n"
+                + "  and quits once answered%n", logins.users(), Storm.WARM_UP / 1e9, plan.seconds()));
+        for (Storm.Wave w : List.of(logins.registrations(), logins.logins())) {
+            String name = w.verb().equals("REGISTER") ? "registrations" : "logins";
+            t.append(f("  %-14s %,d OK of %,d", name, w.ok(), w.users()));
+            t.append(w.allOkNanos() < 0 ? "\n" : f(", %,.1f/s: the last OK %.3f s after the first %s was sent%n",
+                    w.perSecond(), w.allOkNanos() / 1e9, w.verb()));
+            if (w.answers().count() > 0) {
+                t.append("                 answered in  ").append(percentiles(w.answers()));
+            }
+            if (w.ok() < w.users()) {
+                t.append("                 not OK: ").append(notOk(w)).append('\n');
+            }
+        }
+        t.append(f("%n  chat latency by when each line was due: before the storm (after the warm-up), during the%n"
+                + "  registrations, between the waves (their connections quit, the chat catches up), during%n"
+                + "  the logins (corrected for coordinated omission)%n"));
+        for (Stats.Windows.Of w : result.windows()) {
+            t.append(f("    %-14s %7.3f s  ", w.window(), w.nanos() / 1e9));
+            t.append(w.latency().count() == 0 ? "no line was due in it\n"
+                    : percentiles(w.latency()).stripTrailing() + f("  (%,d deliveries)%n", w.latency().count()));
+        }
+    }
+
+    /** The answers that were not OK: ERR reasons, then what the bench saw instead of an answer. */
+    private static String notOk(Storm.Wave w) {
+        List<String> parts = new ArrayList<>();
+        w.errors().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> parts.add(f("ERR %s %,d", e.getKey(), e.getValue())));
+        if (w.closed() > 0) {
+            parts.add(f("closed before the answer %,d%s", w.closed(), why(w.closeReason())));
+        }
+        if (w.unanswered() > 0) {
+            parts.add(f("no answer %,d", w.unanswered()));
+        }
+        return String.join(", ", parts);
     }
 
     private static String percentiles(Stats.Latency l) {
@@ -165,7 +213,33 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
         j.put("lost", r.lost());
         j.put("reordered", r.reordered());
         j.put("per_sender", r.senders());
+        if (logins != null) {
+            j.put("storm_users", logins.users());
+            j.put("registrations", wave(logins.registrations()));
+            j.put("logins", wave(logins.logins()));
+            Map<String, Object> windows = new LinkedHashMap<>();
+            for (Stats.Windows.Of w : r.windows()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("seconds", w.nanos() / 1e9);
+                one.put("latency_ns", w.latency());
+                windows.put(w.window(), one);
+            }
+            j.put("windows", windows);
+        }
         return json(j) + "\n";
+    }
+
+    private static Map<String, Object> wave(Storm.Wave w) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("ok", w.ok());
+        j.put("per_s", w.perSecond());
+        j.put("all_ok_s", w.allOkNanos() < 0 ? null : w.allOkNanos() / 1e9);
+        j.put("errors", new TreeMap<>(w.errors()));
+        j.put("closed", w.closed());
+        j.put("close_reason", w.closeReason());
+        j.put("unanswered", w.unanswered());
+        j.put("answer_ns", w.answers());
+        return j;
     }
 
     /** Just enough JSON for this report: maps, lists, records, numbers, strings, booleans, null. */

@@ -14,11 +14,13 @@ import java.util.List;
  * @param otherLines lines that were not ours: another client's chatter, a server's notices
  * @param sendingNanos how long the senders sent; it and the four counts after it are 0 if nobody sent
  * @param bytesIn every byte read until sending stopped, greetings included
+ * @param windows the latencies again, split by when each line was due (logins); empty if no window was opened
  */
 record Result(int greeted, int refused, String refusal, int failed, IOException connectError,
               int closed, String closeReason, long otherLines,
               long sendingNanos, long sent, long delivered, long bytesIn, long bytesOut,
-              Stats.Latency latency, Stats.Latency sendLag, List<Stats.SenderTotals> senders) {
+              Stats.Latency latency, Stats.Latency sendLag, List<Stats.SenderTotals> senders,
+              List<Stats.Windows.Of> windows) {
 
     /** Greeted and not closed by the server. */
     int open() {

@@ -1,6 +1,8 @@
 package chatbench;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -9,8 +11,12 @@ import org.HdrHistogram.Histogram;
  * What the bench counts. Only the loop thread touches it, so nothing here is synchronized.
  */
 final class Stats {
-    /** Latencies above a minute are recorded as a minute: by then the run is broken anyway. */
-    static final long MAX_LATENCY = TimeUnit.MINUTES.toNanos(1);
+    /**
+     * Latencies above ten minutes are recorded as ten minutes: by then the run is broken anyway.
+     * Not less: a server that hashes 200 passwords on its event loop stops for most of a minute,
+     * and a line can wait through two such stops.
+     */
+    static final long MAX_LATENCY = TimeUnit.MINUTES.toNanos(10);
 
     /**
      * Every delivery's latency, in nanoseconds, to 3 significant digits. HdrHistogram keeps
@@ -37,6 +43,9 @@ final class Stats {
      */
     final Histogram sendLag = new Histogram(MAX_LATENCY, 3);
 
+    /** The same latencies split by when each line was due; no windows (and no cost) unless a scenario opens some. */
+    final Windows windows = new Windows();
+
     long delivered;     // messages that reached a receiver, summed over receivers
     long otherLines;    // lines that were not our messages: another client's chatter, notices
 
@@ -48,6 +57,7 @@ final class Stats {
         from.accept(seq);
         delivered++;
         long nanos = Math.max(0, Math.min(now - sentNanos, MAX_LATENCY));
+        windows.record(sentNanos, nanos);
         if (nanos != runLatency) {
             endRun();
             runLatency = nanos;
@@ -90,8 +100,9 @@ final class Stats {
         return nanos <= 0 ? 0 : count * 1e9 / nanos;
     }
 
+    /** Milliseconds to the microsecond, with commas: a stall of half a minute reads 30,512.125 ms. */
     static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+        return String.format(Locale.ROOT, "%,.3f ms", nanos / 1e6);
     }
 
     /** The four numbers the report shows, in nanoseconds. */
@@ -102,6 +113,57 @@ final class Stats {
             }
             return new Latency(h.getValueAtPercentile(50), h.getValueAtPercentile(90),
                     h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount());
+        }
+    }
+
+    /**
+     * The latencies again, split into windows of time by when each line was due: in the logins
+     * scenario, before the storm, during its registrations, during its logins. So a line counts
+     * in the window in which it was sent, however late it arrived: a stall shows in the window
+     * that caused it, not in the one in which the backlog finally came out.
+     *
+     * <p>A window starts where the one before it ends, so each line falls in exactly one: the
+     * last one that starts at or before its send time (a line sent before the first window
+     * falls in none). Windows are opened as the scenario goes, at the latest when they start,
+     * and a line is recorded only when it arrives, which is after it was due: so every window
+     * that could hold it is open by then.
+     */
+    static final class Windows {
+        private record Window(String name, long start, Histogram latency) {}
+
+        /** One window, for the report: its name, how long it lasted, and its latencies. */
+        record Of(String window, long nanos, Latency latency) {}
+
+        private final List<Window> windows = new ArrayList<>();
+
+        /** The window {@code name} starts at {@code start} (a nanoTime), and the one before it ends there. */
+        void open(String name, long start) {
+            if (!windows.isEmpty() && start < windows.get(windows.size() - 1).start) {
+                throw new IllegalArgumentException("window " + name + " starts before the one it follows");
+            }
+            windows.add(new Window(name, start, new Histogram(MAX_LATENCY, 3)));
+        }
+
+        /** A line sent at {@code sentNanos} took {@code nanos} to arrive. */
+        void record(long sentNanos, long nanos) {
+            for (int i = windows.size() - 1; i >= 0; i--) {     // a handful of windows, the newest most likely
+                Window w = windows.get(i);
+                if (sentNanos >= w.start) {
+                    w.latency.recordValue(nanos);
+                    return;
+                }
+            }
+        }
+
+        /** Every window, the last one ending at {@code end}. */
+        List<Of> latencies(long end) {
+            List<Of> all = new ArrayList<>();
+            for (int i = 0; i < windows.size(); i++) {
+                Window w = windows.get(i);
+                long until = i + 1 < windows.size() ? windows.get(i + 1).start : end;
+                all.add(new Of(w.name, Math.max(0, until - w.start), Latency.of(w.latency)));
+            }
+            return all;
         }
     }
 

@@ -123,6 +123,7 @@ class EndToEndTest {
     @Test
     void helpAnswers() {
         assertThat(bench("--help")).isZero();
-        assertThat(out.toString()).contains("fanout", "chatty", "latency", "conns", "--duration", "--json");
+        assertThat(out.toString()).contains("fanout", "chatty", "latency", "logins", "conns", "--duration", "--logins",
+                "--json");
     }
 }

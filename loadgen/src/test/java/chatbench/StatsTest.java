@@ -1,6 +1,7 @@
 package chatbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -147,5 +148,46 @@ class StatsTest {
         assertThat(stats.tick(2, 0)).contains(" 10 deliveries/s", "p99 50.0");
         assertThat(stats.tick(3, 0)).contains(" 0 deliveries/s", "p99 -");
         assertThat(stats.latency().getTotalCount()).isEqualTo(110);
+    }
+
+    /**
+     * A line counts in the window in which it was due, however late it arrives: one due just
+     * before the storm and stuck behind it is still "before"; one due during the storm that
+     * arrives after it is still the storm's.
+     */
+    @Test
+    void eachLatencyGoesToTheWindowInWhichItsLineWasDue() {
+        Stats stats = new Stats();
+        Stats.SeqTracker from = new Stats.SeqTracker();
+        stats.windows.open("before", 1_000 * MS);
+        stats.delivered(from, 0, 999 * MS, 1_001 * MS);         // due before the first window: in none
+        stats.delivered(from, 1, 1_000 * MS, 1_001 * MS);
+        stats.delivered(from, 2, 1_990 * MS, 2_700 * MS);       // due before the storm, stuck in it
+        stats.windows.open("storm", 2_000 * MS);
+        stats.delivered(from, 3, 2_000 * MS, 2_700 * MS);
+        stats.delivered(from, 4, 2_500 * MS, 2_700 * MS);
+        stats.windows.open("after", 3_000 * MS);
+        stats.delivered(from, 5, 2_900 * MS, 3_500 * MS);       // due in the storm, arrived after it
+        stats.delivered(from, 6, 3_000 * MS, 3_001 * MS);
+        List<Stats.Windows.Of> windows = stats.windows.latencies(3_500 * MS);
+        assertThat(windows).extracting(Stats.Windows.Of::window).containsExactly("before", "storm", "after");
+        assertThat(windows).extracting(Stats.Windows.Of::nanos).containsExactly(1_000 * MS, 1_000 * MS, 500 * MS);
+        Stats.Latency before = windows.get(0).latency();
+        Stats.Latency storm = windows.get(1).latency();
+        Stats.Latency after = windows.get(2).latency();
+        assertThat(before.count()).isEqualTo(2);
+        assertThat((double) before.max()).isCloseTo(710 * MS, within(0.001 * 710 * MS));
+        assertThat(storm.count()).isEqualTo(3);
+        assertThat((double) storm.max()).isCloseTo(700 * MS, within(0.001 * 700 * MS));
+        assertThat(after.count()).isEqualTo(1);
+        assertThat((double) after.max()).isCloseTo(1 * MS, within(0.001 * MS));
+        assertThat(stats.latency().getTotalCount()).as("the whole run still counts every line").isEqualTo(7);
+    }
+
+    @Test
+    void aWindowCannotStartBeforeTheOneItFollows() {
+        Stats.Windows windows = new Stats.Windows();
+        windows.open("before", 1_000 * MS);
+        assertThatThrownBy(() -> windows.open("storm", 999 * MS)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * <li>the event loop's thread: onOpen, onClose, onTimer, onShutdown;
  * <li>the client's worker: onMessages and onVerdict, so each User is only ever touched by one
  *     thread, and a client's lines are answered in the order it sent them;
- * <li>a hasher: the password's PBKDF2, which takes some 150 ms (Passwords, Hashers);
+ * <li>a hasher: the password's PBKDF2, which takes 150 to 250 ms of a core (Passwords, Hashers);
  * <li>the users-writer: a new account's way to disk (Accounts).
  * </ul>
  * What comes of a password goes back to the client's worker as a Verdict, through the loop,
@@ -186,6 +186,13 @@ final class Chat implements Workers.Work {
                     + Connection.MAX_MESSAGE + " bytes");
             return;
         }
+        if (verb == null) {
+            // Its bytes are not logged: a line that is no command may well be a password
+            // typed on the wrong line.
+            log.info("message from %s: a line with no known verb (%d bytes, not logged)", from, line.remaining());
+            reply(from, arena, "ERR ? syntax unknown command; try REGISTER, LOGIN, MSG, PING or QUIT");
+            return;
+        }
         if (verb == Verb.REGISTER || verb == Verb.LOGIN) {
             // The name only, and only when a password follows it: "LOGIN hunter2" may well be
             // a password typed without its name.
@@ -194,10 +201,6 @@ final class Chat implements Workers.Work {
                     ? " without a name and a password" : " " + Log.printable(word(line, 1)) + " (password not logged)"));
         } else {
             log.info("message from %s: %s", from, Log.printable(line));
-        }
-        if (verb == null) {
-            reply(from, arena, "ERR ? syntax unknown command; try REGISTER, LOGIN, MSG, PING or QUIT");
-            return;
         }
         // if, not switch: a switch over an enum is a class of its own (Chat$1), loaded at the
         // first line, which under EMFILE may find no descriptor to load it with.

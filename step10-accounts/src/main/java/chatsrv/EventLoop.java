@@ -310,7 +310,8 @@ final class EventLoop {
         for (Object request; (request = inbox.poll()) != null; ) {
             if (request instanceof Delivery d) {
                 for (Connection c : d.to()) {
-                    if (c.isOpen()) {
+                    // Asked to close: its last line (a BYE) is queued, and nothing may follow it.
+                    if (c.isOpen() && c.closeReason() == null) {
                         c.send(d.line());
                     }
                 }

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The threads that hash passwords, named hasher-1 to hasher-N: a pool apart from the workers.
  *
- * <p>A hash takes some 150 ms of a core, on purpose (Passwords). Run where the chat's rules
- * run, it would hold up every client of that worker for as long; a worker at 150 ms a message
+ * <p>A hash takes 150 to 250 ms of a core, on purpose (Passwords). Run where the chat's rules
+ * run, it would hold up every client of that worker for as long; a worker at 200 ms a message
  * is a worker that has stopped. On the event loop it would stop every client (--threads 0 does
  * that, to show it). So the workers hand the password over here and go on with the next
  * message; what comes of it goes back to the client's worker through the loop (Verdict).
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * worker's (or the loop's, with --threads 0); the jobs run on the hashers.
  */
 final class Hashers {
-    /** Passwords that may wait for a hasher: some 256 × 150 ms / N of waiting for the last. */
+    /** Passwords that may wait for a hasher: the last waits some 256 × 0.2 s / N. */
     static final int QUEUE = 256;
 
     private final ThreadPoolExecutor pool;

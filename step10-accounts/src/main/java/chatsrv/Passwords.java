@@ -17,7 +17,7 @@ import javax.crypto.spec.PBEKeySpec;
  * of 16 random bytes for each account, OWASP's advice for PBKDF2. The salt makes two accounts
  * with one password look different, and makes a table of hashes computed in advance useless;
  * the iterations make each guess cost whoever steals the file as much as a login costs us
- * (600,000 by default, about 150 ms of one core here: notes/performance.md).
+ * (600,000 by default, 150 to 250 ms of one core here: notes/performance.md).
  *
  * <p>That cost is the point, and it is why hashing runs on the hashers (Hashers), never on the
  * event loop. Thread-safe: every method may run on any thread at once.

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what clients sent (Chat.onMessages) and on what came of their passwords (Chat.onVerdict),
  * while the event loop's thread does the I/O. A worker never touches a socket: what it wants
  * sent, it hands back to the loop (EventLoop.deliver). Nor does it hash a password: that takes
- * 150 ms, and goes to the hashers (Hashers).
+ * 150 to 250 ms, and goes to the hashers (Hashers).
  *
  * <p>Each worker has a queue of its own, and each client one worker, always the same
  * (Connection.worker, given round-robin as clients connect). A worker takes its tasks in the

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Nothing the server writes gives a password away: not its log, not its answers, not the user
  * file, whatever way the password came (a registration, a login right or wrong, a password
- * typed without its name, a line too long).
+ * typed without its name or on a line of its own, a line too long).
  */
 class PasswordLeakTest extends ServerTest {
     private static final String SECRET = "correct horse battery staple 42";
@@ -30,6 +30,8 @@ class PasswordLeakTest extends ServerTest {
             c.send("LOGIN " + SECRET + "\n"); // the name forgotten: the password looks like a name
             answers.append(c.readLine()).append('\n');
             c.send("LOGIN alice " + SECRET + " " + "x".repeat(1100) + "\n"); // too long: refused whole
+            answers.append(c.readLine()).append('\n');
+            c.send(SECRET + "\n"); // typed on a line of its own, as if the server had asked for it
             answers.append(c.readLine()).append('\n');
             c.send("LOGIN alice " + SECRET + "\n");
             answers.append(c.readLine()).append('\n');
