@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The reads on a queue are bounded. The loop hands a worker a read only when there is room
  * (hasRoom); when there is none, it stops reading from the worker's clients until the worker
- * has caught up (caughtUp). It needs no wakeup of its own for that: the chat tells the loop of
- * every read it has finished with (EventLoop.done), and the loop looks again then. So a slow
- * pool slows the clients down, through TCP, instead of growing a queue without end. Verdicts
+ * has caught up (caughtUp). The worker wakes the loop when its queue has fallen to half: the
+ * chat's word that a read is finished (EventLoop.done) is not enough, since a read that waits
+ * for a password's verdict is finished only after the verdict, and a queue full of LOGINs
+ * would otherwise hold its clients' reads until the hashers answer. So a slow pool slows the
+ * clients down, through TCP, instead of growing a queue without end. Verdicts
  * are not reads, and always find room: there are never more of them than passwords with the
  * hashers (Hashers.QUEUE, and the hashers' own).
  *
@@ -198,6 +200,11 @@ final class Workers {
         public void run() {
             try {
                 for (Task task; (task = queue.take()) != STOP; ) {
+                    if (queue.size() == QUEUE / 2) {
+                        // Only this thread takes, so the queue passes through QUEUE / 2 here on its
+                        // way down; if a verdict was added meanwhile, it passes again later.
+                        loop.wakeUp();
+                    }
                     handle(task, arena, thread.getName());
                 }
             } catch (InterruptedException e) {

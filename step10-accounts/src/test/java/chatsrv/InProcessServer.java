@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -94,6 +96,31 @@ final class InProcessServer implements AutoCloseable {
     /** Whether the first line of this read is {@code text}. */
     static boolean firstLineIs(Messages messages, String text) {
         return messages.count() > 0 && messages.get(0).equals(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Gives every hasher a job that waits for {@code release}, and returns once each has started
+     * it: until then, every password sent to be hashed waits in the hashers' queue, as it would
+     * behind hashes that take long. Closing the server lets them go too (Hashers.stop).
+     */
+    void holdHashers(CountDownLatch release) throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(hashers.size());
+        for (int i = 0; i < hashers.size(); i++) {
+            boolean taken = hashers.trySubmit(() -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the server stops
+                }
+            });
+            if (!taken) {
+                throw new AssertionError("the hashers refused a job");
+            }
+        }
+        if (!holding.await(ServerProcess.STARTUP.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the hashers did not start their jobs");
+        }
     }
 
     int port() throws IOException {

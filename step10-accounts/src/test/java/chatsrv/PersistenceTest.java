@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,53 @@ class PersistenceTest extends ServerTest {
             assertThat(c.readLine()).startsWith("ERR REGISTER taken ");
         }
     }
+
+    /**
+     * A save that fails half-way (here at the file-size limit of `ulimit -f`, as on a disk that
+     * fills up) refuses the registration it was for, and changes nothing else: the name has no
+     * account and is free again, and the user file on disk is still the one before, whole, with
+     * every account the server said OK REGISTER for.
+     */
+    @Test
+    void aRegistrationWhoseSaveFailsHalfWayIsRefusedAndTheFileStaysWhole() throws Exception {
+        server.close();
+        // 4 KiB: room for some 40 accounts; the save that would go past it is cut off there.
+        server = ServerProcess.startWithFileSizeLimit(4, withThreads(args()));
+        port = server.port();
+        List<String> confirmed = new ArrayList<>();
+        String refused = null;
+        for (int i = 0; refused == null; i++) {
+            assertThat(i).as("registrations before one could not be saved").isLessThan(200);
+            String name = "user-" + i;
+            try (Client c = Client.welcomed(port)) {
+                c.channel.socket().setSoTimeout(Client.SLOW_ANSWER_MILLIS); // a hash and two fsyncs
+                c.send("REGISTER " + name + " " + Client.passwordOf(name) + "\n");
+                String answer = c.readLine();
+                if (answer.equals("OK REGISTER " + name)) {
+                    confirmed.add(name);
+                } else {
+                    assertThat(answer).isEqualTo(COULD_NOT_SAVE);
+                    refused = name;
+                }
+            }
+        }
+        assertThat(confirmed).as("registrations saved before the file was full").isNotEmpty();
+        try (Client c = Client.welcomed(port)) {
+            c.send("LOGIN " + refused + " " + Client.passwordOf(refused) + "\n");
+            assertThat(c.readLine()).as("no account").startsWith("ERR LOGIN denied ");
+            // Free again: tried anew (and refused the same way), not "taken".
+            c.send("REGISTER " + refused + " " + Client.passwordOf(refused) + "\n").expectSlow(COULD_NOT_SAVE);
+        }
+
+        restart();
+        int accounts = Integer.parseInt(server.awaitGroup("users: ", "users: (\\d+) accounts? in"));
+        assertThat(accounts).as("accounts in the file after the failed saves").isEqualTo(confirmed.size());
+        Client.loggedIn(port, confirmed.get(0)).close();
+        Client.loggedIn(port, confirmed.get(confirmed.size() - 1)).close();
+        Client.registered(port, refused).close();
+    }
+
+    private static final String COULD_NOT_SAVE = "ERR REGISTER busy could not save the account; try again later";
 
     @Test
     void theSecretFileIsMadeOnFirstStartReadableByItsOwnerOnly() throws Exception {

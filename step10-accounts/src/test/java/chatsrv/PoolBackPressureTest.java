@@ -3,6 +3,9 @@ package chatsrv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A pool that falls behind makes the loop stop reading, instead of queueing without end: from
  * a client with EventLoop.READS_IN_POOL reads in the pool, and from every client of a worker
- * whose queue is full. Once the pool catches up, the loop reads again, and nothing is lost.
+ * whose queue is full. Once the pool catches up, the loop reads again, and nothing is lost. A
+ * client whose password is being checked counts the same: the chat keeps what it sends
+ * meanwhile for after the verdict, and is done with none of those reads until then.
  */
 class PoolBackPressureTest {
     @TempDir
@@ -129,6 +134,71 @@ class PoolBackPressureTest {
             other.close();
             assertThat(server.count("message from " + flooderName)).isEqualTo(sent);
         }
+    }
+
+    /**
+     * While a client's password is being checked (VERIFYING), the chat keeps its lines for
+     * after the verdict (User.unread) and tells the loop it is done with none of those reads:
+     * so the loop stops reading from the client at READS_IN_POOL of them, however much it sends.
+     * What the server holds of a client it cannot yet answer stays bounded; the rest waits in
+     * the kernel, and then in the client.
+     */
+    @Test
+    void aClientWhosePasswordIsBeingCheckedIsReadNoFurtherThanThePoolBound() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Options options = InProcessServer.options(dir, "--threads", "1");
+        AtomicLong written = new AtomicLong();
+        Thread flood;
+        try (InProcessServer server = new InProcessServer(options, InProcessServer.Delegating::new);
+                Client client = Client.welcomed(server.port())) {
+            // The hash of the LOGIN waits for the test: the client stays VERIFYING meanwhile.
+            server.holdHashers(release);
+            client.send("LOGIN nobody " + Client.passwordOf("nobody") + "\n");
+            server.awaitLine(client.address() + ": LOGIN nobody (password not logged)");
+
+            // More than the kernel can hold between the two ends (the client's send buffer and
+            // the server's receive buffer, each as large as Linux lets it grow), twice over: a
+            // server that read on would take all of it, and the writes would never stop.
+            long limit = 2 * (largestBuffer("tcp_wmem") + largestBuffer("tcp_rmem"));
+            byte[] lines = ("PING " + "x".repeat(1018) + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII); // 64 KiB
+            flood = new Thread(() -> {
+                try {
+                    while (written.get() < limit) {
+                        client.send(lines);
+                        written.addAndGet(lines.length);
+                    }
+                } catch (IOException e) {
+                    // closed by the test, its writes still blocked
+                }
+            });
+            flood.start();
+
+            long[] last = {-1};
+            await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(20)).until(() -> {
+                long now = written.get();
+                boolean still = now == last[0];
+                last[0] = now;
+                return still;
+            });
+            System.out.printf("measured: a client VERIFYING could send %d KiB before its writes stopped (%d KiB would not have)%n",
+                    last[0] / 1024, limit / 1024);
+            assertThat(last[0]).as("bytes written before the writes stopped, of %d", limit).isLessThan(limit);
+
+            // The verdict, once the hash is let through; what waited behind it comes after.
+            release.countDown();
+            assertThat(client.readLine()).isEqualTo("ERR LOGIN denied wrong name or password");
+            client.expect("PONG " + "x".repeat(1018));
+        }
+        flood.join(ServerProcess.STARTUP.toMillis());
+        assertThat(flood.isAlive()).as("the flood stopped once its socket closed").isFalse();
+    }
+
+    /** The most a TCP buffer may grow to, from /proc/sys/net/ipv4/tcp_rmem or tcp_wmem ("min default max"). */
+    private static long largestBuffer(String name) throws IOException {
+        // One read with room for it all: a sysctl file read a byte at a time, as Files.readString
+        // reads a file whose size says 0, gives only its first byte.
+        String[] fields = Files.readAllLines(Path.of("/proc/sys/net/ipv4", name)).get(0).trim().split("\\s+");
+        return Long.parseLong(fields[2]);
     }
 
     @Test

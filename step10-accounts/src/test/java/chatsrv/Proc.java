@@ -3,6 +3,7 @@ package chatsrv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,13 +62,39 @@ final class Proc {
     /** CPU time the process has used so far, all threads, in clock ticks (usually 10 ms each). */
     static long cpuTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // after "pid (comm) ": field 3 is the state; utime and stime are fields 14 and 15
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * CPU time one thread of the process has used so far, in clock ticks: the thread named
+     * {@code name}, as top -H shows it (the JVM gives a Java thread's name to the kernel, cut to
+     * 15 bytes).
+     */
+    static long threadCpuTicks(long pid, String name) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+                        return ticks(Files.readString(task.resolve("stat")));
+                    }
+                } catch (NoSuchFileException e) {
+                    // a thread that ended since the listing
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("process " + pid + " has no thread named " + name);
+    }
+
+    /** utime + stime from the text of a /proc stat file. */
+    private static long ticks(String stat) {
+        // after "pid (comm) ": field 3 is the state; utime and stime are fields 14 and 15
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** Every TCP socket the kernel lists, IPv4 and IPv6. */

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,6 +172,62 @@ class ProtocolTest extends ServerTest {
         }
     }
 
+    /**
+     * A denial tells nothing by its timing either: a LOGIN for a name nobody has, for a name
+     * that cannot be one, or with a password that is not UTF-8, costs the hash that a wrong
+     * password costs (against a stand-in account), so that its answer comes no sooner. Shown
+     * by the work rather than by the time of the answers, which a busy machine blurs: the CPU
+     * the one hasher thread spends on a few of each kind, at the real cost of a hash, against
+     * what it spends on as many wrong passwords. A denial given without a hash would cost it
+     * next to nothing.
+     */
+    @Test
+    void aNameNobodyHasCostsTheHashAWrongPasswordCosts() throws Exception {
+        server.close();
+        server = ServerProcess.start(args("--threads", "1", "--hash-iterations", Integer.toString(Passwords.DEFAULT_ITERATIONS)));
+        port = server.port();
+        Client.registered(port, "alice").close();
+        hasherTicks(i -> bytes("LOGIN alice warming up the compiler\n"));
+
+        long wrongPassword = hasherTicks(i -> bytes("LOGIN alice not the password " + i + "\n"));
+        long noSuchName = hasherTicks(i -> bytes("LOGIN nobody-" + i + " not the password\n"));
+        long badName = hasherTicks(i -> bytes("LOGIN No-Such-Name-" + i + "! not the password\n"));
+        long notUtf8 = hasherTicks(i -> concat(bytes("LOGIN alice x" + i), new byte[] {(byte) 0xff, (byte) 0xfe}, bytes("\n")));
+        System.out.printf("measured: hasher CPU ticks for %d logins each: wrong password %d, no such name %d, bad name %d,"
+                + " password not UTF-8 %d%n", LOGINS_MEASURED, wrongPassword, noSuchName, badName, notUtf8);
+        assertThat(wrongPassword).as("ticks for %d hashes at the real cost", LOGINS_MEASURED).isGreaterThan(0);
+        assertThat(noSuchName).as("a name nobody has").isGreaterThanOrEqualTo(wrongPassword / 2);
+        assertThat(badName).as("a name that cannot be one").isGreaterThanOrEqualTo(wrongPassword / 2);
+        assertThat(notUtf8).as("a password that is not UTF-8").isGreaterThanOrEqualTo(wrongPassword / 2);
+    }
+
+    private static final int LOGINS_MEASURED = 3;
+
+    /**
+     * The CPU ticks hasher-1 spends on LOGINS_MEASURED logins, each from a connection of its own
+     * (a first denial each: 100 ms late), all sent at once and all denied.
+     */
+    private long hasherTicks(IntFunction<byte[]> login) throws Exception {
+        long before = Proc.threadCpuTicks(server.pid(), "hasher-1");
+        List<Client> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < LOGINS_MEASURED; i++) {
+                Client c = Client.welcomed(port);
+                clients.add(c);
+                c.channel.socket().setSoTimeout(Client.SLOW_ANSWER_MILLIS); // behind the others' hashes
+                c.send(login.apply(i));
+            }
+            for (Client c : clients) {
+                assertThat(c.readLine()).startsWith("ERR LOGIN denied ");
+            }
+        } finally {
+            for (Client c : clients) {
+                c.close();
+            }
+        }
+        return Proc.threadCpuTicks(server.pid(), "hasher-1") - before;
+    }
+
     @Test
     void loggingInTwiceOrRegisteringWhileLoggedInGetsAlreadyLoggedIn() throws Exception {
         try (Client alice = Client.registered(port, "alice")) {
@@ -198,6 +257,38 @@ class ProtocolTest extends ServerTest {
         try (Client c = Client.welcomed(port)) {
             c.send("LOGIN alice " + Client.passwordOf("alice") + "\nMSG * first\nPING two\nMSG * third\n");
             c.expect("OK LOGIN alice").expect("FROM alice * first").expect("PONG two").expect("FROM alice * third");
+        }
+    }
+
+    /**
+     * Lines sent in one go are answered in the order they were sent, whatever each leads to: a
+     * run of messages to everyone (which the chat delivers as one, Chat.Outbox), a message to
+     * one user, a PING, and each kind of error in between. The sender gets its receipts and
+     * answers in that order, and the recipient its copies.
+     */
+    @Test
+    void linesSentTogetherAreAnsweredInTheOrderSentWhateverEachLeadsTo() throws Exception {
+        try (Client alice = Client.registered(port, "alice"); Client bob = Client.registered(port, "bob")) {
+            alice.send("MSG * one\nMSG @bob two\nMSG * three\nPING four\nMSG * five\nMSG #group six\nMSG * seven\n"
+                    + "MSG *\nMSG * eight\nHELLO nine\nMSG * ten\nMSG * " + "x".repeat(1020) + "\nMSG * eleven\n"
+                    + "MSG @nobody twelve\nMSG * thirteen\n");
+            alice.expect("FROM alice * one").expect("FROM alice @bob two").expect("FROM alice * three").expect("PONG four")
+                    .expect("FROM alice * five");
+            assertThat(alice.readLine()).startsWith("ERR MSG not-member ");
+            alice.expect("FROM alice * seven");
+            assertThat(alice.readLine()).startsWith("ERR MSG syntax ");
+            alice.expect("FROM alice * eight");
+            assertThat(alice.readLine()).startsWith("ERR ? syntax ");
+            alice.expect("FROM alice * ten");
+            assertThat(alice.readLine()).startsWith("ERR MSG too-long ");
+            alice.expect("FROM alice * eleven");
+            alice.expect("ERR MSG offline nobody is not online");
+            alice.expect("FROM alice * thirteen");
+            for (String text : new String[] {"* one", "@bob two", "* three", "* five", "* seven", "* eight", "* ten", "* eleven",
+                    "* thirteen"}) {
+                bob.expect("FROM alice " + text);
+            }
+            alice.send("PING end\n").expect("PONG end");
         }
     }
 

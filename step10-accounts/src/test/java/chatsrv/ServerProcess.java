@@ -67,6 +67,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts the server the way `ulimit -f N; chatsrv ...` would: no file it writes may grow past
+     * N KiB, and a write past that fails (EFBIG: the JVM ignores SIGXFSZ), as on a disk that is
+     * full. Its stdout and stderr are pipes, which the limit does not count.
+     */
+    static ServerProcess startWithFileSizeLimit(int kib, String... args) throws IOException {
+        return startInShell("ulimit -f " + kib, args);
+    }
+
+    /**
      * Starts the server the way a script without job control starts a background job: with
      * SIGINT ignored, which the JVM then keeps.
      */
