@@ -8,13 +8,17 @@ import java.nio.charset.StandardCharsets;
  * and say goodbye, and the server's answers to REGISTER and LOGIN.
  *
  * <p>Names are unique to the run ({@code c<run>-<i>} for the chatters, {@code s<run>-<i>} for
- * the storm, the run being the start time in base 36): the server keeps its users in a file
- * across runs, and a name can be registered only once.
+ * the storm, {@code o}, {@code u} and {@code l} for churn's and lag's observers, users and
+ * lagging observer; the run being the start time in base 36): the server keeps its users in a
+ * file across runs, and a name can be registered only once.
  */
 final class Accounts {
     /** Written in front of every message line: "to everyone". The server delivers it as {@code FROM <name> * <line>}. */
     static final byte[] TO_ALL = ascii("MSG * ");
     static final byte[] QUIT = ascii("QUIT\n");
+    /** Asked after an OK: its PONG comes after the roster snapshot, if the server sends one. */
+    static final byte[] PING = ascii("PING bench\n");
+    static final byte[] ROSTER = ascii("ROSTER\n");
     /**
      * How long to wait for the next answer to a REGISTER or a LOGIN. Long: a server that hashes
      * on its event loop may answer none of a batch until it has hashed them all (200 at a
@@ -28,7 +32,7 @@ final class Accounts {
         this.run = Long.toString(millis, 36);        // 8 characters until the year 5188
     }
 
-    /** User {@code i} of a {@code kind}: 'c' a chatter, 's' one of the storm's. */
+    /** User {@code i} of a {@code kind}: 'c' a chatter, 's' one of the storm's, 'o' an observer, 'u' a user of churn, 'l' lag's lagging observer. */
     String name(char kind, int i) {
         return kind + run + "-" + i;
     }
@@ -60,6 +64,17 @@ final class Accounts {
             }
             return new Answer(words[1], ok, ok ? null : words[2]);
         }
+    }
+
+    /** The answer to our PING: {@code PONG bench}. */
+    static boolean isPong(byte[] b, int from, int to) {
+        return to - from == 10 && new String(b, from, 10, StandardCharsets.US_ASCII).equals("PONG bench");
+    }
+
+    /** {@code BYE <text>}: the server is about to close. */
+    static boolean isBye(byte[] b, int from, int to) {
+        return to - from >= 3 && b[from] == 'B' && b[from + 1] == 'Y' && b[from + 2] == 'E'
+                && (to - from == 3 || b[from + 3] == ' ');
     }
 
     private static byte[] ascii(String s) {

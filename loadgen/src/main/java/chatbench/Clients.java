@@ -14,9 +14,11 @@ import java.util.List;
  * send, drain. Each phase is one {@link Phase#runUntil} with its own condition and deadline;
  * {@link #result()} is what they counted.
  *
- * <p>Against a server with accounts (the logins scenario) each client also registers once
- * greeted, and counts as greeted only once the server says OK; every message goes out as
- * {@code MSG * <line>}, and comes back as {@code FROM <name> * <line>}.
+ * <p>Against a server with accounts (the logins scenario, and the others with --accounts) each
+ * client also registers once welcomed, and counts as greeted only once the server says OK and
+ * has sent the roster snapshot, if it sends one (step11 on); every message goes out as
+ * {@code MSG * <line>}, and comes back as {@code FROM <name> * <line>}. Each client follows the
+ * roster and acknowledges every snapshot and change, so that the server never holds it back.
  */
 final class Clients implements EventLoop.Handler, AutoCloseable {
     static final long SECOND = Phase.SECOND;
@@ -78,6 +80,7 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
     private IOException connectError;
     private String closeReason;
     private int probeArrivals;
+    private long rosterLines;
     private long lastDelivery;
     private long sendStart, sendEnd;
     private long sendingNanos, sentWhileSending, deliveredWhileSending, bytesInWhileSending, bytesOutWhileSending;
@@ -240,7 +243,10 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
 
     /** What the clients counted so far. */
     Result result() {
+        long violations = loop.connections().stream().filter(c -> c.roster != null)
+                .mapToLong(c -> c.roster.violations()).sum();
         return new Result(greeted, refused, refusal, failed, connectError, closed, closeReason, stats.otherLines,
+                rosterLines, violations,
                 sendingNanos, sentWhileSending, deliveredWhileSending, bytesInWhileSending, bytesOutWhileSending,
                 Stats.Latency.of(stats.latency()), Stats.Latency.of(stats.sendLag), senderTotals(),
                 stats.windows.latencies(sendEnd));
@@ -329,6 +335,10 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
             loop.write(s);
         } catch (IOException e) {
             loop.close(s, e.getMessage());
+            return;
+        }
+        if (s.roster != null) {
+            Roster.acknowledge(loop, s);    // an ACK that waited for the buffer to empty
         }
     }
 
@@ -351,11 +361,18 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
         if (c.state == Connection.State.CLOSED) {
             return;                     // closed by an earlier line of the same read
         }
+        if (c.roster != null && roster(c, b, from, to)) {
+            return;
+        }
         if (!c.greeted) {
-            if (c.registering) {
+            if (c.registered) {
+                if (Accounts.isPong(b, from, to)) {
+                    greeted(c, arrived);    // after the OK, and after the snapshot if the server sends one
+                }
+            } else if (c.registering) {
                 Accounts.Answer a = Accounts.Answer.of(b, from, to);
                 if (a != null && a.ok()) {
-                    greeted(c, arrived);
+                    registered(c);
                 } else {        // taken, busy...; or not an answer at all: a server of Part I echoes the line
                     refuse(c, b, from, to);
                 }
@@ -381,6 +398,40 @@ final class Clients implements EventLoop.Handler, AutoCloseable {
             lastDelivery = arrived;
         } else {
             stats.otherLines++;         // a message from another bench run on the same server
+        }
+    }
+
+    /**
+     * A roster line (step11 on): applied, and not counted among the other lines; false for any
+     * other line. The ACK goes after the read (afterRead), one for all the lines it brought.
+     */
+    private boolean roster(Connection c, byte[] b, int from, int to) {
+        Roster.Line l = Roster.parse(b, from, to);
+        if (l == null) {
+            return false;
+        }
+        rosterLines++;
+        c.roster.apply(l);
+        return true;
+    }
+
+    @Override
+    public void afterRead(Connection c) {
+        if (c.roster != null) {
+            Roster.acknowledge(loop, c);
+        }
+    }
+
+    /**
+     * Registered. A server of step11 on now sends the roster snapshot, one of step10 nothing: so
+     * the client asks PING, and counts as greeted at the PONG, which comes after the snapshot if
+     * there is one. From now on it follows the roster and acknowledges it, so that it never lags.
+     */
+    private void registered(Connection c) {
+        c.registered = true;
+        c.roster = new Roster();
+        if (!loop.writeLine(c, Accounts.PING)) {
+            loop.close(c, "could not write our PING");
         }
     }
 

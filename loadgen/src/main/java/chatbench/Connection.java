@@ -14,7 +14,7 @@ final class Connection {
 
     // The event loop's part.
     final SocketChannel channel;
-    /** Who hears of this connection's lines and its end: Clients, or the logins scenario's Storm. */
+    /** Who hears of this connection's lines and its end: Clients, the logins scenario's Storm, Churn or Lag. */
     final EventLoop.Handler handler;
     SelectionKey key;
     State state = State.CONNECTING;
@@ -23,12 +23,18 @@ final class Connection {
     ByteBuffer out;
     /** Bytes the socket has taken from {@code out}. */
     long written;
+    /** The rest of a short line of the client's own (EventLoop.writeLine) that the socket has not taken yet; null if none. */
+    ByteBuffer control;
 
     // Clients' part.
     /** Welcomed (with accounts: and registered), so it is one of the scenario's clients. */
     boolean greeted;
     /** With accounts: welcomed, its REGISTER sent, the answer not yet here. */
     boolean registering;
+    /** With accounts: registered, its PING sent, waiting for the PONG (and any roster snapshot before it). */
+    boolean registered;
+    /** What the server told this client of its roster (step11 on); null for a client that does not follow it. */
+    Roster roster;
     long probeArrived = -1;
     /** As a receiver: what arrived from each sender, by sender id (1..n; 0 is the probe). */
     Stats.SeqTracker[] from;

@@ -41,6 +41,12 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
 
         /** The connection is closed, by the server, by an error, or by {@link #close(Connection, String)}. */
         void closed(Connection c, String why);
+
+        /**
+         * Every line of one read has been handed over: the place to answer them all at once (one
+         * roster ACK for a burst of changes) instead of once per line.
+         */
+        default void afterRead(Connection c) {}
     }
 
     private final InetSocketAddress server;
@@ -94,10 +100,22 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
      * that handler has heard so before this returns.
      */
     Connection connect(Handler to) throws IOException {
+        return connect(to, 0);
+    }
+
+    /**
+     * The same, with a receive buffer of {@code receiveBuffer} bytes (0: the kernel's default).
+     * Set before the connect: TCP announces its window scale in the handshake, so a buffer made
+     * smaller afterwards may not shrink what the server is told it may send.
+     */
+    Connection connect(Handler to, int receiveBuffer) throws IOException {
         Connection c = new Connection(SocketChannel.open(), to);
         connections.add(c);
         try {
             c.channel.configureBlocking(false);
+            if (receiveBuffer > 0) {
+                c.channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+            }
             // Small lines and a latency measurement: do not let Nagle's algorithm hold one back.
             c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // Non-blocking connect only sends the SYN; OP_CONNECT says when the handshake is done.
@@ -172,6 +190,19 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
         }
         bytesIn += n;
         c.lines.feed(in.array(), 0, n, (b, from, to) -> c.handler.line(c, b, from, to, arrived));
+        if (c.state != Connection.State.CLOSED) {
+            c.handler.afterRead(c);
+        }
+    }
+
+    /**
+     * Stops reading {@code c} (false) or starts again (true). Not reading is how a client lags:
+     * what the server sends waits in the kernel's buffers, and once they are full, at the server.
+     */
+    void reading(Connection c, boolean on) {
+        if (c.state == Connection.State.OPEN) {
+            c.key.interestOps(on ? c.key.interestOps() | OP_READ : c.key.interestOps() & ~OP_READ);
+        }
     }
 
     /**
@@ -180,12 +211,47 @@ final class EventLoop implements Phase.Loop, AutoCloseable {
      * once, forever.
      */
     void write(Connection c) throws IOException {
-        c.out.flip();
-        int n = c.channel.write(c.out);
-        c.out.compact();
-        c.written += n;
-        bytesOut += n;
-        c.key.interestOps(c.out.position() > 0 ? OP_READ | OP_WRITE : OP_READ);
+        if (c.control != null) {                // the rest of a line of writeLine's: it goes first
+            c.channel.write(c.control);
+            if (!c.control.hasRemaining()) {
+                c.control = null;
+            }
+        }
+        if (c.control == null && c.out != null) {
+            c.out.flip();
+            int n = c.channel.write(c.out);
+            c.out.compact();
+            c.written += n;
+            bytesOut += n;
+        }
+        boolean more = c.control != null || c.out != null && c.out.position() > 0;
+        int reading = c.key.interestOps() & OP_READ;     // a lagging client's OP_READ stays off
+        c.key.interestOps(more ? reading | OP_WRITE : reading);
+    }
+
+    /**
+     * Writes one short line of the client's own (an ACK) where it cannot cut a message in two:
+     * only when the connection's buffer holds no message bytes, so false while it does, and the
+     * caller tries again later. What the socket does not take at once waits in {@code c.control},
+     * and goes out before anything else; it does not count as message bytes. False too, and the
+     * connection closed, if the write fails.
+     */
+    boolean writeLine(Connection c, byte[] line) {
+        if (c.state != Connection.State.OPEN || c.out != null && c.out.position() > 0) {
+            return false;
+        }
+        try {
+            if (c.control != null) {            // behind what is waiting already
+                c.control = ByteBuffer.allocate(c.control.remaining() + line.length).put(c.control).put(line).flip();
+            } else {
+                c.control = ByteBuffer.wrap(line);
+            }
+            write(c);
+            return true;
+        } catch (IOException e) {
+            close(c, e.toString());
+            return false;
+        }
     }
 
     /**

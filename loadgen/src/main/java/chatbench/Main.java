@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: the options, the six scenarios, and what each one runs. */
+/** The command line: the options, the eight scenarios, and what each one runs. */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "loadgen 1.0", sortOptions = false,
         description = {
             "Loads a server that speaks the chat protocol (./chatsrv) and measures it.",
@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
             "           takes them (at most --window lines not yet received by all)",
             "  chatty   20 clients each sending 500 lines/s of 100 bytes; all get all",
             "  latency  10 clients at 100 lines/s; latency percentiles",
+            "           fanout, chatty and latency with --accounts: each client first",
+            "           registers a user of its own (step10 on) and writes MSG * <line>",
             "  logins   for a server with accounts (step10 on): 10 clients register",
             "           and chat at 100 lines/s; after a second of warm-up and 3 s",
             "           (--duration) of chat, a storm: 200 users (--logins) register",
@@ -34,6 +36,16 @@ import picocli.CommandLine.Spec;
             "           and the chat's latency before the storm, during the",
             "           registrations, during the logins: a server that hashes",
             "           passwords on its event loop stops every client while it does",
+            "  churn    for a server with a roster (step11 on): 10 observers (--observers)",
+            "           follow the roster while 200 users (--logins) log in and out as",
+            "           fast as the server lets them, for 10 s (--duration). Roster",
+            "           changes/s, each change's delay to all observers, the server's CPU",
+            "           per change, and whether every observer's roster added up",
+            "  lag      as churn, plus one observer that stops reading while the users",
+            "           make 10,000 changes (--changes): what the server held for it,",
+            "           and the one fresh snapshot it gets once it acknowledges again.",
+            "           churn and lag: run the server with a low --hash-iterations",
+            "           (e.g. 1000), or the logins measure the password hashing",
             "  conns    10,000 idle connections: time to connect, the server's memory",
             "           per connection, then one line to all and the time until all",
             "           have it",
@@ -44,16 +56,18 @@ import picocli.CommandLine.Spec;
             "           without retrying: a server must accept within 100 ms of exec.",
             "Progress goes to stderr once a second, the result to stdout."})
 public final class Main implements Callable<Integer> {
-    enum Scenario { fanout, chatty, latency, logins, conns, startup }
+    enum Scenario { fanout, chatty, latency, logins, churn, lag, conns, startup }
 
     /**
      * A scenario's settings: its defaults, overridden by the options.
      *
      * @param seconds how long to send; logins: how long to chat before the storm
-     * @param storm logins: the users that register and then log in; 0 in the other scenarios
+     * @param storm logins: the users that register and then log in; churn, lag: the users that log in
+     *              and out; 0 in the other scenarios
+     * @param accounts the clients register and write MSG * (logins always; fanout, chatty, latency with --accounts)
      */
     record Plan(Scenario scenario, int connections, int senders, int rate, int size, double seconds, int window,
-                int storm) {}
+                int storm, boolean accounts) {}
 
     static final long SECOND = Phase.SECOND;
     /** Connections not yet greeted at a time; below a Java server's default listen backlog of 50. */
@@ -75,9 +89,11 @@ public final class Main implements Callable<Integer> {
      * two waves ends when every user has an answer, or when none has come for Storm.QUIET.
      */
     static final long LOGINS_MAX = 3600 * SECOND;
+    /** lag: the most the churners take to make their --changes. */
+    static final long LAG_MAX = 600 * SECOND;
 
     @Parameters(index = "0", paramLabel = "<scenario>",
-            description = "fanout, chatty, latency, logins, conns or startup")
+            description = "fanout, chatty, latency, logins, churn, lag, conns or startup")
     Scenario scenario;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND",
@@ -96,7 +112,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "how long to send (default 10); logins: how long to chat before the storm, after a "
-                    + "second of warm-up (default 3)")
+                    + "second of warm-up (default 3); churn: how long the users log in and out (default 10)")
     Double duration;
 
     @Option(names = "--clients", paramLabel = "N", description = "connections (fanout: receivers, plus the sender)")
@@ -107,13 +123,29 @@ public final class Main implements Callable<Integer> {
     Integer rate;
 
     @Option(names = "--size", paramLabel = "BYTES",
-            description = "bytes per line, newline included, 48 to 1024 (logins: to 1019, as \"MSG * \" goes in front)")
+            description = "bytes per line, newline included, 48 to 1024 (logins and --accounts: to 1019, as \"MSG * \" "
+                    + "goes in front)")
     Integer size;
 
     @Option(names = "--logins", paramLabel = "N",
             description = "logins: the users that register at once, and then log in at once (default 200; with "
-                    + "the chatters at most 10000, a server's default --max-clients)")
+                    + "the chatters at most 10000, a server's default --max-clients); churn, lag: the users that "
+                    + "log in and out (default 200)")
     Integer logins;
+
+    @Option(names = "--accounts",
+            description = "fanout, chatty, latency: each client registers a user of its own first, follows and "
+                    + "acknowledges the roster if the server sends one (step11 on), and writes \"MSG * \" in front "
+                    + "of each line: the same load against a server with accounts (step10 on)")
+    boolean accounts;
+
+    @Option(names = "--observers", paramLabel = "N",
+            description = "churn, lag: the clients that stay logged in and follow the roster (default 10)")
+    Integer observers;
+
+    @Option(names = "--changes", paramLabel = "N",
+            description = "lag: the roster changes to make while one observer does not read (default 10000)")
+    Integer changes;
 
     @Option(names = "--window", paramLabel = "N",
             description = "fanout: lines sent but not yet received by all (default 4096, fewer for lines over "
@@ -123,7 +155,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--in-flight", paramLabel = "N",
             description = "connections being opened and not yet greeted at a time (default 32, under the "
-                    + "listen backlog of 50 that steps 02 and 03 keep; steps 04-08 ask for 1024)")
+                    + "listen backlog of 50 that steps 02 and 03 keep; steps 04-08 ask for 1024); churn, lag: "
+                    + "users registering at a time")
     int inFlight = IN_FLIGHT;
 
     @Option(names = "--warm-up", paramLabel = "N",
@@ -137,7 +170,8 @@ public final class Main implements Callable<Integer> {
     int runs = 10;
 
     @Option(names = "--server-pid", paramLabel = "PID",
-            description = "conns: the server whose VmRSS to read (default: the one listening on the port)")
+            description = "conns: the server whose VmRSS to read; churn: whose CPU time to read (default: the one "
+                    + "listening on the port)")
     Long serverPid;
 
     @Option(names = "--json", description = "print the result as JSON instead of a table")
@@ -149,6 +183,8 @@ public final class Main implements Callable<Integer> {
     /** The last run's result, for tests. */
     Report report;
     Startup startup;
+    Churn.Outcome churn;
+    Lag.Outcome lag;
 
     public static void main(String[] args) {
         System.exit(command(new Main()).execute(args));
@@ -213,6 +249,9 @@ public final class Main implements Callable<Integer> {
                     + " connections need about " + needed + ". ./bench raises it up to the hard limit"
                     + " (ulimit -Hn); if that is lower, raise the hard limit as root, or ask for fewer --clients");
         }
+        if (plan.scenario() == Scenario.churn || plan.scenario() == Scenario.lag) {
+            return presence(plan, target, where, err);
+        }
         report = switch (plan.scenario()) {
             case conns -> conns(plan, target, where, err);
             case logins -> logins(plan, target, where, err);
@@ -223,15 +262,18 @@ public final class Main implements Callable<Integer> {
 
     /** fanout, chatty, latency: connect, probe, send for the duration, drain, count. */
     private Report traffic(Plan p, InetSocketAddress target, String where, PrintWriter err) throws IOException, Failure {
-        try (Clients clients = new Clients(target, p.size(), err)) {
+        Accounts accounts = p.accounts() ? new Accounts(System.currentTimeMillis()) : null;
+        try (Clients clients = new Clients(target, p.size(), accounts, err)) {
             connect(clients, p, where);
             Clients.Probe probe = clients.probe(10 * SECOND);
             if (!probe.echoed()) {
-                throw new Failure("the server at " + where + " did not send our line back within 10 s:"
-                        + " is it a chat server?");
+                throw new Failure("the server at " + where + " did not " + (p.accounts()
+                        ? "deliver our MSG * within 10 s: does it speak the protocol of step10 on?"
+                        : "send our line back within 10 s: is it a chat server?"));
             }
-            err.printf("%s: %,d connections greeted by %s (%s server); sending for %.1f s%n", p.scenario(),
-                    clients.open(), where, probe.broadcast() ? "broadcast" : "echo", p.seconds());
+            err.printf("%s: %,d connections greeted by %s (%s server%s); sending for %.1f s%n", p.scenario(),
+                    clients.open(), where, probe.broadcast() ? "broadcast" : "echo",
+                    p.accounts() ? ", with accounts" : "", p.seconds());
             clients.send(p.senders(), p.rate(), p.window(), (long) (p.seconds() * SECOND));
             clients.drain();
             return new Report(p, where, probe, clients.result(), null, null);
@@ -262,6 +304,66 @@ public final class Main implements Callable<Integer> {
             return new Report(p, where, probe, clients.result(), null,
                     new Report.Logins(p.storm(), storm.registrations(), storm.logins()));
         }
+    }
+
+    /**
+     * churn and lag: the observers register and get their snapshot, the churners register; then
+     * they log in and out for --duration (churn) or until the roster has moved --changes versions
+     * (lag, while its lagging observer does not read); they stop, the roster settles, and the
+     * observers check it (churn) or the lagging observer reads again (lag).
+     */
+    private String presence(Plan p, InetSocketAddress target, String where, PrintWriter err)
+            throws IOException, Failure {
+        Accounts accounts = new Accounts(System.currentTimeMillis());
+        boolean lagging = p.scenario() == Scenario.lag;
+        OptionalLong pid = lagging ? OptionalLong.empty()
+                : serverPid != null ? OptionalLong.of(serverPid) : Proc.pidListeningOn(port);
+        try (Churn churn = new Churn(target, accounts, err)) {
+            int ready = churn.observe(p.connections() - (lagging ? 1 : 0));     // the lagging one comes later
+            if (ready == 0) {
+                throw new Failure(churn.refusal() != null && churn.refusal().contains("ConnectException")
+                        ? "nothing listening on " + where + " — start it with ./chatsrv"
+                        : "no observer registered with " + where + ": " + (churn.refusal() != null
+                            ? "the server said \"" + churn.refusal() + "\"" : "no answer")
+                        + ": does it speak the protocol of step11 on?");
+            }
+            if (churn.noRoster()) {
+                throw new Failure("the server at " + where + " sent no roster snapshot after OK REGISTER: "
+                        + p.scenario() + " needs a server with a roster (step11 on)");
+            }
+            Lag lagger = lagging ? new Lag(churn.loop(), accounts, err) : null;
+            if (lagger != null && !lagger.start()) {
+                throw new Failure("the lagging observer could not register and get its snapshot: " + lagger.refusal());
+            }
+            err.printf("%s: %d observers ready; %,d users register%n", p.scenario(), ready, p.storm());
+            int registered = churn.register(p.storm(), inFlight);
+            if (registered == 0) {
+                throw new Failure("none of the " + p.storm() + " users could register with " + where);
+            }
+            err.printf("%s: %,d users log in and out %s%n", p.scenario(), registered,
+                    lagging ? "until the roster has moved " + changes() + " versions" : f("for %.1f s", p.seconds()));
+            Churn.Window w = lagging ? churn.churn(LAG_MAX, changes(), -1)
+                    : churn.churn((long) (p.seconds() * SECOND), 0, pid.orElse(-1));
+            churn.stop();
+            long settled = churn.settle();
+            if (lagging) {
+                lag = lagger.finish(ready, registered, w, settled);
+                return json ? lag.json() : lag.table();
+            }
+            int checked = churn.check();
+            String note = pid.isEmpty() ? "unknown: found no process listening on port " + port + " (pass --server-pid)"
+                    : w.cpuNanos() < 0 ? "unknown: cannot read /proc/" + pid.getAsLong() + "/stat" : null;
+            this.churn = churn.outcome(w, pid.orElse(-1), note, checked);
+            return json ? this.churn.json() : this.churn.table();
+        }
+    }
+
+    private int changes() {
+        return changes != null ? changes : 10_000;
+    }
+
+    private static String f(String format, Object... args) {
+        return Report.f(format, args);
     }
 
     /**
@@ -325,7 +427,7 @@ public final class Main implements Callable<Integer> {
         if (r.connectError() instanceof ConnectException) {
             throw new Failure("nothing listening on " + where + " — start it with ./chatsrv");
         }
-        if (p.scenario() == Scenario.logins) {
+        if (p.accounts()) {
             String hint = ": does it speak the protocol of step10 on?";
             throw new Failure("no connection to " + where + " was greeted and registered: "
                     + (r.refusal() != null ? "the server said \"" + r.refusal() + "\""
@@ -364,17 +466,18 @@ public final class Main implements Callable<Integer> {
         int c = clients != null ? clients : switch (scenario) {
             case fanout -> 100;
             case chatty -> 20;
-            case latency, logins -> 10;
+            case latency, logins, churn, lag -> 10;
             case conns -> 10_000;
             case startup -> 1;          // not a load: startup() checks its own options
         };
         int r = rate != null ? rate : switch (scenario) {
             case chatty -> 500;
             case latency, logins -> 100;
-            case fanout, conns, startup -> 0;    // fanout: the window sets the pace; conns: nobody sends
+            case fanout, conns, startup, churn, lag -> 0;    // fanout: the window sets the pace; conns: nobody sends
         };
         int s = size != null ? size : scenario == Scenario.chatty ? 100 : 64;
         double d = duration != null ? duration : scenario == Scenario.logins ? 3 : 10;
+        int k = observers != null ? observers : 10;
         int storm = logins != null ? logins : 200;
         int w = window != null ? window : Math.min(WINDOW, WINDOW_BYTES / s);
         check(port >= 1 && port <= 65535, "--port must be 1 to 65535, not " + port);
@@ -386,21 +489,35 @@ public final class Main implements Callable<Integer> {
         check(w >= 1 && w <= 1_000_000, "--window must be 1 to 1000000, not " + w);
         check(inFlight >= 1 && inFlight <= 100_000, "--in-flight must be 1 to 100000, not " + inFlight);
         check(warmUps >= 0 && warmUps <= 10, "--warm-up must be 0 to 10, not " + warmUps);
-        if (scenario == Scenario.logins) {
+        boolean traffic = scenario == Scenario.fanout || scenario == Scenario.chatty || scenario == Scenario.latency;
+        boolean presence = scenario == Scenario.churn || scenario == Scenario.lag;
+        check(!accounts || traffic, "--accounts is for fanout, chatty and latency (logins always has accounts)");
+        check(observers == null || presence, "--observers is for churn and lag only");
+        check(changes == null || scenario == Scenario.lag, "--changes is for lag only");
+        boolean withAccounts = accounts || scenario == Scenario.logins;
+        if (withAccounts) {
             // The server's limit is for the whole line: "MSG * " and the message, without its newline.
             int maxSize = Codec.MAX_SIZE + 1 - Accounts.TO_ALL.length;
-            check(s <= maxSize, "--size must be " + Codec.MIN_SIZE + " to " + maxSize + " in logins, where \"MSG * \""
-                    + " goes in front of each line, not " + s);
+            check(s <= maxSize, "--size must be " + Codec.MIN_SIZE + " to " + maxSize + " in " + scenario
+                    + (accounts ? " with --accounts" : "") + ", where \"MSG * \" goes in front of each line, not " + s);
+        }
+        if (scenario == Scenario.logins) {
             check(storm >= 1 && c + storm <= MAX_CLIENTS, "--logins must be at least 1, and with the --clients at most "
                     + MAX_CLIENTS + " (a server's default --max-clients), not " + storm);
+        } else if (presence) {
+            check(k >= 1 && k <= 1000, "--observers must be 1 to 1000, not " + k);
+            check(storm >= 1 && k + storm < MAX_CLIENTS, "--logins must be at least 1, and with the --observers under "
+                    + MAX_CLIENTS + " (a server's default --max-clients), not " + storm);
+            check(changes() >= 1 && changes() <= 100_000_000, "--changes must be 1 to 100000000, not " + changes());
         } else {
-            check(logins == null, "--logins is for the logins scenario only");
+            check(logins == null, "--logins is for the logins, churn and lag scenarios only");
         }
         return switch (scenario) {
-            case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w, 0);
-            case conns, startup -> new Plan(scenario, c, 0, 0, s, d, w, 0);
-            case chatty, latency -> new Plan(scenario, c, c, r, s, d, w, 0);
-            case logins -> new Plan(scenario, c, c, r, s, d, w, storm);
+            case fanout -> new Plan(scenario, c + 1, 1, r, s, d, w, 0, accounts);
+            case conns, startup -> new Plan(scenario, c, 0, 0, s, d, w, 0, false);
+            case chatty, latency -> new Plan(scenario, c, c, r, s, d, w, 0, accounts);
+            case logins -> new Plan(scenario, c, c, r, s, d, w, storm, true);
+            case churn, lag -> new Plan(scenario, k + (scenario == Scenario.lag ? 1 : 0), 0, 0, s, d, w, storm, true);
         };
     }
 

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 
 /**
  * What Linux tells about processes in /proc: this JVM's descriptor limit, which process listens
- * on a port, and how much memory it holds. Each answer may be "unknown" (another OS, a process
+ * on a port, how much memory it holds and how much CPU time it has used. Each answer may be "unknown" (another OS, a process
  * of another user); callers say so instead of guessing.
  */
 final class Proc {
@@ -42,6 +42,28 @@ final class Proc {
             // gone, or not ours to read
         }
         return -1;
+    }
+
+    /**
+     * Clock ticks per second in /proc/PID/stat. The kernel's USER_HZ: 100 on every Linux the JVM
+     * runs on (sysconf(_SC_CLK_TCK), which Java cannot call; getconf CLK_TCK says the same).
+     */
+    static final int TICKS_PER_SECOND = 100;
+
+    /**
+     * The CPU time a process has used so far, user and system, in nanoseconds (utime + stime,
+     * fields 14 and 15 of /proc/PID/stat, in ticks of 10 ms), or -1. The name in field 2 is in
+     * parentheses and may hold spaces, so the fields are counted from its closing one.
+     */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            long ticks = Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);     // f[0] is field 3
+            return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return -1;              // gone, or not ours to read
+        }
     }
 
     /**

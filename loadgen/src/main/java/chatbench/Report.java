@@ -79,8 +79,9 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
             t.append('\n');
         } else {
             String pace = plan.rate() > 0 ? f("at %,d lines/s each", plan.rate()) : f("with a window of %,d", plan.window());
-            t.append(f("%s: %,d connections, %d sending %s, %d-byte lines, %.1f s, to %s (%s server)%n%n",
-                    plan.scenario(), plan.connections(), plan.senders(), pace, plan.size(), r.seconds(), target, server()));
+            t.append(f("%s: %,d connections%s, %d sending %s, %d-byte lines, %.1f s, to %s (%s server)%n%n",
+                    plan.scenario(), plan.connections(),
+                    plan.accounts() ? " with accounts (REGISTER, then MSG * <line>)" : "", plan.senders(), pace, plan.size(), r.seconds(), target, server()));
             t.append(f("  sends/s       %,14.0f%n", rate(r.sent())));
             t.append(f("  deliveries/s  %,14.0f%n", rate(r.delivered())));
             t.append(f("  bytes/s in    %,14.0f%n", rate(r.bytesIn())));
@@ -111,6 +112,9 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
         t.append(f("%n  connections: %,d greeted, %,d refused%s, %,d failed%s, %,d closed by the server%s;"
                         + " %,d other lines%n", r.greeted(), r.refused(), why(r.refusal() == null ? null : '"' + r.refusal() + '"'),
                 r.failed(), why(failure()), r.closed(), why(r.closeReason()), r.otherLines()));
+        if (r.rosterLines() > 0) {
+            t.append(f("  roster: %,d lines, each acknowledged; %,d violations%n", r.rosterLines(), r.rosterViolations()));
+        }
         return t.toString();
     }
 
@@ -154,7 +158,7 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
         return String.join(", ", parts);
     }
 
-    private static String percentiles(Stats.Latency l) {
+    static String percentiles(Stats.Latency l) {
         return f("p50 %s  p90 %s  p99 %s  max %s%n", Stats.millis(l.p50()), Stats.millis(l.p90()),
                 Stats.millis(l.p99()), Stats.millis(l.max()));
     }
@@ -179,6 +183,9 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
         j.put("closed_by_server", r.closed());
         j.put("close_reason", r.closeReason());
         j.put("other_lines", r.otherLines());
+        j.put("accounts", plan.accounts());
+        j.put("roster_lines", r.rosterLines());
+        j.put("roster_violations", r.rosterViolations());
         if (conns != null) {
             Round m = conns.measured();
             j.put("connect_greeted", m.greeted());
@@ -278,7 +285,7 @@ record Report(Main.Plan plan, String target, Clients.Probe probe, Result result,
     }
 
     /** Numbers with a dot and digit groups with commas, whatever the machine's locale. */
-    private static String f(String format, Object... args) {
+    static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
 }

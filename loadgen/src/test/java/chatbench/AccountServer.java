@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayDeque;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,10 +19,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fake server with accounts, for the logins scenario's tests: just enough of the protocol of
- * step10 on. It welcomes, answers REGISTER and LOGIN with OK (or ERR), sends MSG * to every
- * user logged in as FROM, and answers QUIT with BYE and closes. A thread per client and one
- * lock, as in TestServer.
+ * A fake server with accounts, for the tests of logins, of --accounts, churn and lag: just
+ * enough of the protocol of step10 on. It welcomes, answers REGISTER and LOGIN with OK (or
+ * ERR), sends MSG * to every user logged in as FROM, answers PING with PONG, and QUIT with BYE
+ * and closes. A thread per client and one lock, as in TestServer.
+ *
+ * <p>{@link #withRoster()} makes it a server of step11: after each OK a snapshot, then every
+ * login and logout as a change to everyone else logged in, with the window rule: at most
+ * {@link #WINDOW} unacknowledged per client (a snapshot counts as one), then nothing until the
+ * client has acknowledged everything, then one fresh snapshot. {@code ROSTER} asks for one.
  *
  * <p>A password's hashing is a sleep, spent one of two ways: {@link Hashing#onTheLoop} holds the
  * lock while it sleeps, so no message goes anywhere meanwhile, as on a server that hashes on its
@@ -37,6 +43,15 @@ final class AccountServer implements AutoCloseable {
         static Hashing inAPool(long millis) {
             return new Hashing(millis, false);
         }
+    }
+
+    /** Changes and snapshots a client may have unacknowledged. */
+    static final int WINDOW = 16;
+
+    /** What the roster owes one client logged in: what it has not acknowledged, and whether it missed changes. */
+    private static final class Follower {
+        final ArrayDeque<Long> unacked = new ArrayDeque<>();
+        boolean behind;
     }
 
     private final ServerSocket listener = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
@@ -55,6 +70,11 @@ final class AccountServer implements AutoCloseable {
     private int byesBeforeTheFirstLogin = -1;
     private volatile long byeMillis;
     private volatile long deliverMillis;
+    private volatile boolean roster;
+    // guarded by lock, with the roster:
+    private long version;
+    private final Map<Socket, Follower> followers = new HashMap<>();
+    private long changesSent;
     /** Delivers the messages, in order, when deliverAfter asks for a delay. */
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "account-server-later");
@@ -83,6 +103,26 @@ final class AccountServer implements AutoCloseable {
     AccountServer deliverAfter(long millis) {
         deliverMillis = millis;
         return this;
+    }
+
+    /** Speaks the roster of step11 too. */
+    AccountServer withRoster() {
+        roster = true;
+        return this;
+    }
+
+    /** The roster's version now. */
+    long version() {
+        synchronized (lock) {
+            return version;
+        }
+    }
+
+    /** ROSTER + and - lines written, to every client together. */
+    long changesSent() {
+        synchronized (lock) {
+            return changesSent;
+        }
     }
 
     int port() {
@@ -147,12 +187,32 @@ final class AccountServer implements AutoCloseable {
                             }
                         }
                     }
+                    case "PING" -> write(client, "PONG" + (w.length > 1 ? " " + w[1] : "") + "\n");
+                    case "ACK" -> {
+                        if (roster) {
+                            synchronized (lock) {
+                                ack(client, Long.parseLong(w[1]));
+                            }
+                        } else {
+                            write(client, "ERR ? syntax no such verb\n");
+                        }
+                    }
+                    case "ROSTER" -> {
+                        if (roster) {
+                            synchronized (lock) {
+                                snapshot(client);
+                            }
+                        } else {
+                            write(client, "ERR ? syntax no such verb\n");
+                        }
+                    }
                     case "QUIT" -> {
                         synchronized (lock) {
                             quits++;
                         }
                         sleep(byeMillis);
                         synchronized (lock) {
+                            logout(client);             // offline before the BYE, as the client sees it
                             write(client, "BYE see you\n");
                             client.close();
                             byes++;
@@ -166,7 +226,7 @@ final class AccountServer implements AutoCloseable {
             // the client went away
         } finally {
             synchronized (lock) {
-                online.remove(client);
+                logout(client);
                 connections.remove(client);
             }
         }
@@ -216,7 +276,68 @@ final class AccountServer implements AutoCloseable {
             passwords.put(name, w[2]);
             online.put(client, name);
             write(client, "OK " + verb + " " + name + "\n");
-            write(client, "ROSTER BEGIN 1\n");      // the roster's first line, as after a real OK: the bench ignores it
+            if (roster) {
+                change("+", name, client);
+                followers.put(client, new Follower());
+                snapshot(client);
+            }
+        }
+    }
+
+    /** The client's user, if it has one, is offline now. Lock held. */
+    private void logout(Socket client) {
+        String name = online.remove(client);
+        followers.remove(client);
+        if (name != null && roster) {
+            change("-", name, client);
+        }
+    }
+
+    /** A user came or went: a new version, sent to every client that follows, but {@code who} itself. Lock held. */
+    private void change(String sign, String name, Socket who) {
+        version++;
+        String line = "ROSTER " + sign + " " + version + " " + name + "\n";
+        for (Map.Entry<Socket, Follower> e : followers.entrySet()) {
+            Follower f = e.getValue();
+            if (e.getKey() == who || f.behind) {
+                continue;
+            }
+            if (f.unacked.size() >= WINDOW) {
+                f.behind = true;                // it gets a snapshot once it has acknowledged all
+                continue;
+            }
+            write(e.getKey(), line);
+            f.unacked.add(version);
+            changesSent++;
+        }
+    }
+
+    /** Who is online now, as one snapshot. Lock held. */
+    private void snapshot(Socket to) {
+        StringBuilder b = new StringBuilder("ROSTER BEGIN " + version + "\n");
+        for (String name : online.values()) {
+            b.append("ROSTER USER ").append(name).append('\n');
+        }
+        b.append("ROSTER END ").append(version).append(' ').append(online.size()).append('\n');
+        write(to, b.toString());
+        Follower f = followers.get(to);
+        if (f != null) {
+            f.unacked.add(version);
+        }
+    }
+
+    /** The client has applied everything up to {@code v}; one that missed changes now gets a snapshot. Lock held. */
+    private void ack(Socket client, long v) {
+        Follower f = followers.get(client);
+        if (f == null || f.unacked.isEmpty() || v > f.unacked.peekLast()) {
+            return;                             // nothing outstanding, or a version never sent
+        }
+        while (!f.unacked.isEmpty() && f.unacked.peekFirst() <= v) {
+            f.unacked.poll();
+        }
+        if (f.unacked.isEmpty() && f.behind) {
+            f.behind = false;
+            snapshot(client);
         }
     }
 

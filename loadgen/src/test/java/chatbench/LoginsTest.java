@@ -175,7 +175,7 @@ class LoginsTest {
     @Test
     void badLoginsOptionsAreOneLineAndExitCode2() {
         assertThat(bench("latency", "--logins", "5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--logins is for the logins scenario only");
+        assertThat(err.toString()).contains("--logins is for the logins, churn and lag scenarios only");
         assertThat(bench("logins", "--size", "1020")).isEqualTo(2);
         assertThat(err.toString()).contains("--size must be 48 to 1019 in logins");
         assertThat(bench("logins", "--clients", "10", "--logins", "9991")).isEqualTo(2);
