@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Where outgoing lines are encoded, once each, one after the other, into a big direct buffer.
- * Each worker has one of its own (and the loop one, for --threads 0): only its owner appends,
- * so it needs no lock. The loop reads the bytes of a line only after the worker has handed
- * the line over, and the worker never writes those bytes again.
+ * Each worker has one of its own, and the loop two (the pool's, for --threads 0, and the
+ * Chat's, for what onClose tells the others): only its owner appends, so it needs no lock.
+ * The loop reads the bytes of a line only after the worker has handed the line over, and the
+ * worker never writes those bytes again.
  *
  * <p>Direct, because the JDK copies a heap buffer into a temporary direct one on every
  * write(2), to every recipient. One buffer for many lines, because allocating a direct buffer
@@ -22,10 +23,9 @@ final class Arena {
 
     private ByteBuffer buffer = ByteBuffer.allocateDirect(SIZE);
 
-    /** Appends a line of text the server writes (a reply), and '\n'; one too long for a buffer gets a buffer of its own. */
+    /** Appends a line of text the server writes (a reply), and '\n'. */
     Line text(String text) {
-        byte[] bytes = text.getBytes(UTF_8);
-        return bytes.length < SIZE ? append(bytes, EMPTY) : Line.of(text);
+        return append(text.getBytes(UTF_8), EMPTY);
     }
 
     /** Appends {@code prefix}, the message and '\n', and returns them as one line. */

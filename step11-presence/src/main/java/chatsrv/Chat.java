@@ -415,7 +415,7 @@ final class Chat implements Workers.Work {
         loop.deliver(lines, roster.everyone());
     }
 
-    /** MSG #group text: to the group's members, the sender among them, if it is one. */
+    /** Runs on the client's worker. MSG #group text: to the group's members, the sender among them, if it is one. */
     private void toGroup(Connection from, User user, String group, ByteBuffer text, Arena arena) {
         Line line = group == null ? null : arena.append(("FROM " + user.name + " " + group + " ").getBytes(UTF_8), text);
         synchronized (this) {
@@ -428,12 +428,15 @@ final class Chat implements Workers.Work {
         }
     }
 
-    /** ROSTER: a fresh snapshot, whatever this user was sent before. */
+    /** Runs on the client's worker. ROSTER: a fresh snapshot, whatever this user was sent before. */
     private synchronized void snapshot(Connection from, User user) {
         loop.deliver(roster.snapshot(user.roster), from);
     }
 
-    /** ACK version: the user has applied the roster up to there; one that was behind gets a fresh snapshot once it has acknowledged all. */
+    /**
+     * Runs on the client's worker. ACK version: the user has applied the roster up to there; one
+     * that was behind gets a fresh snapshot once it has acknowledged all.
+     */
     private void ack(Connection from, User user, ByteBuffer line, Arena arena) {
         long version = number(rest(line, 1));
         if (version < 0) {
@@ -451,9 +454,14 @@ final class Chat implements Workers.Work {
         }
     }
 
-    /** JOIN #group: made at the first join; the members already in are told. */
+    /** Runs on the client's worker. JOIN #group: made at the first join; the members already in are told. */
     private void join(Connection from, User user, ByteBuffer line, Arena arena) {
-        String group = rest(line, 1) == null ? null : validGroup(rest(line, 1));
+        ByteBuffer word = rest(line, 1);
+        if (word == null || !word.hasRemaining()) {
+            reply(from, arena, "ERR JOIN syntax usage: JOIN #<group>");
+            return;
+        }
+        String group = validGroup(word);
         if (group == null) {
             reply(from, arena, "ERR JOIN bad-name usage: JOIN #<group>, a group # and 1 to " + MAX_NAME + " of a-z 0-9 _ -");
             return;
@@ -473,17 +481,18 @@ final class Chat implements Workers.Work {
                     loop.deliver(arena.text("GROUP + " + group + " " + user.name), before);
                 }
             }
-            StringBuilder ok = new StringBuilder("OK JOIN ").append(group);
-            for (Connection member : groups.members(group)) {
-                ok.append(' ').append(member.user.name);
-            }
-            loop.deliver(arena.text(ok.toString()), from);
+            loop.deliver(groups.okJoin(group), from);
         }
     }
 
-    /** LEAVE #group: the members left are told; the last one out takes the group with it. */
+    /** Runs on the client's worker. LEAVE #group: the members left are told; the last one out takes the group with it. */
     private void leave(Connection from, User user, ByteBuffer line, Arena arena) {
-        String group = rest(line, 1) == null ? null : validGroup(rest(line, 1));
+        ByteBuffer word = rest(line, 1);
+        if (word == null || !word.hasRemaining()) {
+            reply(from, arena, "ERR LEAVE syntax usage: LEAVE #<group>");
+            return;
+        }
+        String group = validGroup(word);
         synchronized (this) {
             if (group == null || !groups.leave(group, from)) {
                 loop.deliver(arena.text("ERR LEAVE not-member you are not in " + (group == null ? "that group" : group)), from);
@@ -497,7 +506,7 @@ final class Chat implements Workers.Work {
         }
     }
 
-    /** A login that ends leaves each of its groups, and their members are told. Under this lock. */
+    /** A login that ends leaves each of its groups, and their members are told (unless the server is stopping). Under this lock. */
     private void leaveAll(Connection c, Arena arena) {
         for (String group : c.user.groups.toArray(new String[0])) {
             groups.leave(group, c);
@@ -555,7 +564,10 @@ final class Chat implements Workers.Work {
     synchronized void onClose(Connection client) {
         members.remove(client);
         client.user.closed = true;
-        String name = client.user.name; // set by the worker before it took this lock (logIn), so seen here
+        // Set by the worker before logIn takes this lock: seen here if logIn held it first. If
+        // not, this may or may not see it, and either way nothing is online or in a group under
+        // this connection, and logIn, coming after, sees closed.
+        String name = client.user.name;
         if (name == null) {
             return;
         }

@@ -25,6 +25,12 @@ final class Groups {
         final Set<Connection> members = new LinkedHashSet<>();
         /** Made again only after someone joined or left (null until then); nobody changes it once made. */
         Connection[] array;
+        /**
+         * The answer to a JOIN, which lists every member: made once per membership, like the
+         * roster's snapshot, so that a client repeating JOIN does not make the server build it
+         * again each time, under the Chat's lock.
+         */
+        Line okJoin;
 
         Connection[] array() {
             if (array == null) {
@@ -50,6 +56,19 @@ final class Groups {
         return g == null ? NONE : g.array();
     }
 
+    /** The answer to a JOIN of {@code group}, which exists: OK JOIN, the group and its members in the order they joined. */
+    Line okJoin(String group) {
+        Group g = groups.get(group);
+        if (g.okJoin == null) {
+            StringBuilder ok = new StringBuilder("OK JOIN ").append(group);
+            for (Connection member : g.array()) {
+                ok.append(' ').append(member.user.name);
+            }
+            g.okJoin = Line.of(ok.toString());
+        }
+        return g.okJoin;
+    }
+
     /**
      * {@code c} joins {@code group}, which is made if it is not there; false if it may not: it
      * is in MAX_PER_USER groups already. The caller has made sure that c is not in the group.
@@ -61,6 +80,7 @@ final class Groups {
         Group g = groups.computeIfAbsent(group, k -> new Group());
         g.members.add(c);
         g.array = null;
+        g.okJoin = null;
         c.user.groups.add(group);
         return true;
     }
@@ -72,6 +92,7 @@ final class Groups {
             return false;
         }
         g.array = null;
+        g.okJoin = null;
         c.user.groups.remove(group);
         if (g.members.isEmpty()) {
             groups.remove(group);

@@ -23,8 +23,9 @@ record Options(int port, int threads, int maxClients, Duration idleTimeout, long
     /** What --help prints. OptionsTest checks that each default it states is the one parse() gives. */
     static final String HELP = """
             Usage: java -jar step11-presence/target/step11-presence.jar [OPTIONS]
-            An event-driven TCP chat server with accounts: clients register and log in, then write to
-            everyone or to one user (the protocol: notes/protocol.md).
+            An event-driven TCP chat server with accounts: clients register and log in, see who is
+            online, join groups, and write to everyone, to one user or to a group (the protocol:
+            notes/protocol.md).
 
               -p, --port N           TCP port to listen on; 0 lets the kernel pick a free one (default: 3100)
               -t, --threads N        worker threads that run the chat's rules on what clients send, and as

@@ -81,7 +81,7 @@ final class Roster {
     }
 
     /**
-     * {@code c}, online as {@code name}, is replaced by {@code newer}, a newer login of the same
+     * The login online as {@code name} is replaced by {@code newer}, a newer login of the same
      * name. The name never went offline, so this is no change: nobody is told.
      */
     void replace(String name, Connection newer) {

@@ -11,7 +11,9 @@ import java.util.Set;
  * password. The loop makes one for every connection (Chat.onOpen) before any of its lines go to
  * a worker; from then on only the client's worker touches it (the same worker every time, see
  * Workers), so it needs no lock, but for {@code closed}, {@code roster} and {@code groups},
- * which the Chat's lock guards: other users' logins and logouts change them too.
+ * which the Chat's lock guards: other users' logins and logouts change them too. Other threads
+ * also read {@code name} under that lock (a member list, a log line, onClose): it is written
+ * once, before logIn takes the lock, which makes it visible to whoever takes the lock after.
  */
 final class User {
     /**

@@ -97,7 +97,8 @@ class GroupsTest extends ServerTest {
             alice.send("LEAVE #g\n").expect("ERR LEAVE not-member you are not in #g"); // the group exists
             alice.send("LEAVE #nowhere\n").expect("ERR LEAVE not-member you are not in #nowhere"); // it does not
             alice.send("LEAVE #Not-A-Group\n").expect("ERR LEAVE not-member you are not in that group");
-            alice.send("LEAVE\n").expect("ERR LEAVE not-member you are not in that group");
+            alice.send("LEAVE\n").expect("ERR LEAVE syntax usage: LEAVE #<group>");
+            alice.send("LEAVE #G\n").expect("ERR LEAVE not-member you are not in that group");
             bob.send("PING\n").expect("PONG"); // bob is still in, and was told nothing
             bob.send("LEAVE #g\n").expect("OK LEAVE #g");
             bob.send("LEAVE #g\n").expect("ERR LEAVE not-member you are not in #g");
@@ -118,7 +119,9 @@ class GroupsTest extends ServerTest {
     void aNameThatIsNoGroupGetsBadName() throws Exception {
         try (Client alice = Client.registered(port, "alice")) {
             String usage = "ERR JOIN bad-name usage: JOIN #<group>, a group # and 1 to 32 of a-z 0-9 _ -";
-            for (String bad : new String[] {"JOIN", "JOIN ", "JOIN g", "JOIN #", "JOIN #G", "JOIN #a b", "JOIN ##g",
+            alice.send("JOIN\n").expect("ERR JOIN syntax usage: JOIN #<group>");
+            alice.send("JOIN \n").expect("ERR JOIN syntax usage: JOIN #<group>");
+            for (String bad : new String[] {"JOIN g", "JOIN #", "JOIN #G", "JOIN #a b", "JOIN ##g",
                     "JOIN #" + "a".repeat(33), "JOIN @alice", "JOIN *"}) {
                 alice.send(bad + "\n").expect(usage);
             }
