@@ -32,7 +32,8 @@ final class User {
      *                  still comes is dropped
      * </pre>
      *
-     * step11 puts one more between VERIFYING and CHATTING: receiving the participant list.
+     * step11 adds the roster to CHATTING, and no state: its snapshot goes out with OK LOGIN,
+     * under the Chat's lock, so no change can come between the two.
      */
     enum State { AUTHENTICATING, VERIFYING, CHATTING, CLOSED }
 
