@@ -1,0 +1,173 @@
+package chatsrv;
+
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The real client UI (ChatUi) on a Lanterna virtual terminal instead of a real one: keystrokes
+ * go in with {@link #type} and {@link #press}, and what a person would see comes out as text
+ * with {@link #screen}. The UI runs on its own thread, which becomes its GUI thread as main
+ * does in the real client.
+ */
+final class VirtualTui implements AutoCloseable {
+    /** Long enough for a login (a hash, and an fsync for a registration) on a busy machine. */
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    final DefaultVirtualTerminal terminal;
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    VirtualTui(int port, String user, String password) {
+        this(new ChatUi.Settings("127.0.0.1", port, user, password), new TerminalSize(100, 30));
+    }
+
+    VirtualTui(ChatUi.Settings settings, TerminalSize size) {
+        terminal = new DefaultVirtualTerminal(size);
+        thread = new Thread(() -> {
+            try {
+                new ChatUi(new TerminalScreen(terminal), settings).run();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }, "tui-" + settings.user());
+        thread.start();
+    }
+
+    /** The terminal's visible text, row by row, each row's trailing blanks cut. */
+    String screen() {
+        TerminalSize size = terminal.getTerminalSize();
+        StringBuilder text = new StringBuilder();
+        for (int row = 0; row < size.getRows(); row++) {
+            StringBuilder line = new StringBuilder();
+            for (int column = 0; column < size.getColumns(); column++) {
+                line.append(terminal.getCharacter(column, row).getCharacterString());
+            }
+            text.append(line.toString().stripTrailing()).append('\n');
+        }
+        return text.toString();
+    }
+
+    /**
+     * The entries of the participant list ("send to"), top to bottom: on each row of the chat
+     * screen, the text between the conversation's right border and the list's.
+     */
+    List<String> list() {
+        List<String> items = new ArrayList<>();
+        for (String row : screen().split("\n")) {
+            int left = row.lastIndexOf("││");
+            if (left >= 0 && row.endsWith("│")) {
+                String item = row.substring(left + 2, row.length() - 1).strip();
+                if (!item.isEmpty()) {
+                    items.add(item);
+                }
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Waits until one screen shows all of {@code texts}; returns that screen. All at once,
+     * because the screen is read while the GUI thread may be drawing it: a text seen alone may
+     * come from a frame half drawn.
+     */
+    String await(String... texts) {
+        String[] seen = {""};
+        try {
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .failFast("the UI thread failed", () -> failure != null)
+                    .until(() -> {
+                        seen[0] = screen();
+                        return Arrays.stream(texts).allMatch(seen[0]::contains);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the screen never showed all of " + Arrays.toString(texts) + " in "
+                    + WAIT.toSeconds() + " s; it shows:\n" + screen());
+        }
+        return seen[0];
+    }
+
+    /** Waits until the participant list is exactly {@code items}, top to bottom. */
+    void awaitList(String... items) {
+        try {
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> list().equals(List.of(items)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the list never was " + Arrays.toString(items) + "; the screen:\n" + screen());
+        }
+    }
+
+    /** Waits until the screen shows {@code text} {@code times} times. */
+    void awaitTimes(String text, int times) {
+        try {
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> screen().split(java.util.regex.Pattern.quote(text), -1).length - 1 == times);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the screen never showed \"" + text + "\" " + times + " times in "
+                    + WAIT.toSeconds() + " s; it shows:\n" + screen());
+        }
+    }
+
+    /** Types each character as a key. */
+    VirtualTui type(String text) {
+        for (char c : text.toCharArray()) {
+            terminal.addInput(new KeyStroke(c, false, false));
+        }
+        return this;
+    }
+
+    VirtualTui press(KeyType key) {
+        terminal.addInput(new KeyStroke(key));
+        return this;
+    }
+
+    VirtualTui enter() {
+        return press(KeyType.Enter);
+    }
+
+    VirtualTui tab() {
+        return press(KeyType.Tab);
+    }
+
+    VirtualTui ctrlC() {
+        terminal.addInput(new KeyStroke('c', true, false));
+        return this;
+    }
+
+    /** Types a line on the input line and sends it. */
+    VirtualTui say(String line) {
+        return type(line).enter();
+    }
+
+    /** Waits for run() to return, as it does when the person quits. */
+    void awaitEnd() throws InterruptedException {
+        thread.join(WAIT.toMillis());
+        if (thread.isAlive()) {
+            throw new AssertionError("the UI did not end; its screen:\n" + screen());
+        }
+        if (failure != null) {
+            throw new AssertionError("the UI failed", failure);
+        }
+    }
+
+    boolean running() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (thread.isAlive()) {
+            ctrlC();
+            thread.join(WAIT.toMillis());
+        }
+    }
+}
