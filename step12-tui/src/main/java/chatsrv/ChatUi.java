@@ -124,9 +124,13 @@ final class ChatUi implements Session.View {
                 name.setText(settings.user());
                 window.setFocusedInteractable(password);
             }
-            if (settings.user() != null && settings.password() != null) {
+            if (settings.password() != null) {
                 password.setText(settings.password());
-                submit(false);
+                if (settings.user() != null) {
+                    submit(false);
+                } else {
+                    window.setFocusedInteractable(name);
+                }
             }
             gui.addWindowAndWait(window);
         } finally {
@@ -293,8 +297,8 @@ final class ChatUi implements Session.View {
         window.setComponent(chatPanel);
         show("* logged in as " + me + " on " + settings.host() + ":" + settings.port()
                 + ". Enter sends to the chosen entry; Tab moves to the list. /help lists the commands.");
-        steadyStatus = me + " on " + settings.host() + ":" + settings.port() + " | " + Session.COMMANDS
-                + " | Ctrl-C quits";
+        steadyStatus = me + " on " + settings.host() + ":" + settings.port()
+                + " | Tab: the list | /help: the commands | Ctrl-C quits";
         status.setText(steadyStatus);
         window.setFocusedInteractable(input);
         for (String group : rejoin) {
@@ -405,10 +409,14 @@ final class ChatUi implements Session.View {
         }
     }
 
-    /** Says QUIT if connected, then closes the window once the link is done (or at once if there is none). */
+    /** Says QUIT if connected, then closes the window once the link is done (at once if not connected). */
     private void quit() {
         quitting = true;
-        if (link == null) {
+        if (link == null || session == null) {
+            // Not connected yet (perhaps still looking the host up): nothing to say QUIT to.
+            if (link != null) {
+                link.close();
+            }
             window.close();
         } else {
             link.send("QUIT");

@@ -138,8 +138,7 @@ final class ServerLink implements Runnable {
                 return "no answer from " + hostPort() + " in " + CONNECT_TIMEOUT_MS / 1000 + " s";
             }
             selector.select(left);
-            selector.selectedKeys().clear();
-            if (key.isConnectable() && channel.finishConnect()) {
+            if (selected(key) && key.isConnectable() && channel.finishConnect()) {
                 return serve(channel, key);
             }
         }
@@ -162,12 +161,20 @@ final class ServerLink implements Runnable {
                 key.interestOps(SelectionKey.OP_READ);
             }
             selector.select(nextTimeout());
-            selector.selectedKeys().clear();
-            if (key.isReadable() && !read(channel)) {
+            if (selected(key) && key.isReadable() && !read(channel)) {
                 return "the server closed the connection";
             }
             keepAlive();
         }
+    }
+
+    /**
+     * Whether this select() chose the key. Its ready set is only rewritten when it is chosen:
+     * after a select that a wakeup (or the timeout) ended, it still says what it said the last
+     * time, and a read on that word would find nothing (read = -1, EAGAIN).
+     */
+    private boolean selected(SelectionKey key) {
+        return selector.selectedKeys().remove(key);
     }
 
     private void takeOutbox() {
@@ -239,7 +246,7 @@ final class ServerLink implements Runnable {
     private void keepAlive() {
         long now = System.currentTimeMillis();
         if (now - lastSent >= PING_AFTER_MS && outbox.isEmpty()) {
-            send("PING");
+            outbox.add("PING"); // not send(): this thread is awake, and takes it next pass
         }
         if (awaitingSince != 0) {
             int seconds = (int) ((now - awaitingSince) / 1000);

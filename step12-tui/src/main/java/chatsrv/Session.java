@@ -45,8 +45,8 @@ final class Session {
         void bye(String why);
     }
 
-    /** Shown for /help, and in the status line. */
-    static final String COMMANDS = "/join #group  /leave #group  /quit  /reconnect  /help";
+    /** Shown for /help, and when a command is unknown. */
+    static final String COMMANDS = "/join #group  /leave #group  /roster  /quit  /reconnect  /help";
 
     private final View view;
     private final Consumer<String> toServer;

@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
                 + " With --user and a password, the client logs in at once.",
             ""},
         footer = {"", "In the chat: Enter sends to the entry chosen in the list on the right (Tab moves"
-                + " between the input line and the list); /join #group, /leave #group, /reconnect,"
-                + " /help, /quit. Ctrl-C quits and gives the terminal back as it was."},
+                + " between the input line and the list); /join #group, /leave #group, /roster (the"
+                + " list afresh from the server), /reconnect, /help, /quit. Ctrl-C quits and gives the terminal back as it was."},
         versionProvider = Tui.Version.class)
 final class Tui implements Callable<Integer> {
     /** Where the password may come from instead of the command line. */
@@ -59,7 +59,7 @@ final class Tui implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (port < 0 || port > 65535) {
+        if (port < 1 || port > 65535) {
             System.err.println("part2-client: --port " + port + " is not a port: 1 to 65535");
             return 2;
         }

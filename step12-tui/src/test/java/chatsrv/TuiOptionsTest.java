@@ -48,5 +48,6 @@ class TuiOptionsTest {
         Run port = run("--port", "70000");
         assertThat(port.status()).isEqualTo(2);
         assertThat(port.err()).isEqualTo("part2-client: --port 70000 is not a port: 1 to 65535\n");
+        assertThat(run("--port", "0").status()).isEqualTo(2); // a server's --port 0 means any; a client's, nothing
     }
 }

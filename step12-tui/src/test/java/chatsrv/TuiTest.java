@@ -170,7 +170,7 @@ class TuiTest {
         bob.await("[#team] you: standup in 5");
         bob.tab().press(KeyType.Home).enter().say("and hello to all");
         assertThat(carol.await("bob: and hello to all")).doesNotContain("standup");
-        // A group message from someone who is not in it is refused, in words.
+        // Leaving a group one is not in is refused, in the server's words.
         carol.say("/leave #team");
         carol.await("you are not in #team");
     }
