@@ -15,12 +15,15 @@ import com.googlecode.lanterna.gui2.LinearLayout;
 import com.googlecode.lanterna.gui2.MultiWindowTextGUI;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
+import com.googlecode.lanterna.gui2.TextGUIThread;
 import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.Screen;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The terminal client's screen: a form to log in or register, then the chat (the conversation,
@@ -47,11 +51,14 @@ final class ChatUi implements Session.View {
     static final int HISTORY = 2_000;
     /** The participant list's width, borders not counted. */
     static final int LIST_WIDTH = 24;
+    /** How often the GUI thread looks for keys when idle: a key waits at most this long. */
+    static final long KEY_POLL_MS = 20;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
     private final Screen screen;
     private final Settings settings;
     private MultiWindowTextGUI gui;
+    private volatile Thread guiThread;
     private final BasicWindow window = new BasicWindow("chat");
 
     // Before login: the menu and its form.
@@ -98,6 +105,20 @@ final class ChatUi implements Session.View {
         screen.startScreen();
         try {
             gui = new MultiWindowTextGUI(screen);
+            guiThread = Thread.currentThread();
+            // A failure in the UI's code ends the client (the terminal given back first, by
+            // the finally below) instead of a stack trace printed over the screen.
+            gui.getGUIThread().setExceptionHandler(new TextGUIThread.ExceptionHandler() {
+                @Override
+                public boolean onIOException(IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+
+                @Override
+                public boolean onRuntimeException(RuntimeException e) {
+                    throw e;
+                }
+            });
             window.setHints(List.of(Window.Hint.FULL_SCREEN, Window.Hint.NO_DECORATIONS));
             window.addWindowListener(new WindowListenerAdapter() {
                 @Override
@@ -132,12 +153,35 @@ final class ChatUi implements Session.View {
                     window.setFocusedInteractable(name);
                 }
             }
-            gui.addWindowAndWait(window);
+            gui.addWindow(window);
+            loop();
         } finally {
             if (link != null) {
                 link.close();
             }
             screen.stopScreen();
+        }
+    }
+
+    /**
+     * The GUI thread's loop, until the window closes: keys read, tasks run, the screen redrawn.
+     * Lanterna's own (addWindowAndWait) sleeps 1 ms when there is nothing to do, a thousand
+     * wakeups a second for an idle client. This one sleeps KEY_POLL_MS, since keys can only be
+     * polled for (the terminal is read with available(), never blocked on), but the link's
+     * events do not wait for the end of that sleep: HandOver unparks this thread as it hands
+     * one over.
+     */
+    private void loop() throws IOException {
+        while (window.getTextGUI() != null) {
+            boolean busy;
+            try {
+                busy = gui.getGUIThread().processEventsAndUpdate();
+            } catch (EOFException e) {
+                return; // the terminal is gone (its input closed)
+            }
+            if (!busy) {
+                LockSupport.parkNanos(KEY_POLL_MS * 1_000_000L);
+            }
         }
     }
 
@@ -240,6 +284,7 @@ final class ChatUi implements Session.View {
                     r.run();
                 }
             });
+            LockSupport.unpark(guiThread); // now, not at the GUI loop's next poll of the keys
         }
 
         @Override
