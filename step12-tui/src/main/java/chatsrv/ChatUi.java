@@ -448,8 +448,8 @@ final class ChatUi implements Session.View {
             show("! not connected: /reconnect, or /quit");
         } else if (!session.typed(text, target)) {
             show("! no such command: " + command.split("\\s+")[0] + "; the commands: " + Session.COMMANDS);
-        } else if (command.startsWith("/leave") && target.startsWith("#")
-                && (command.equals("/leave") || command.endsWith(target) || command.endsWith(target.substring(1)))) {
+        } else if (target.equals(Session.groupLeft(command, target))) {
+            // Compared whole: "/leave #myteam" does not leave #team.
             setTarget("*");
         }
     }

@@ -152,10 +152,14 @@ final class ServerLink implements Runnable {
             if (closeRequested || closeAfterSending && System.currentTimeMillis() >= finishBy) {
                 return "closed";
             }
+            // Read before the outbox is taken: finish() comes after the send() of what it is to
+            // send (QUIT), so once this is seen true, that line is in the outbox. Read after, a
+            // finish() between the two could close with QUIT never taken.
+            boolean finishing = closeAfterSending;
             takeOutbox();
             if (!write(channel)) {
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            } else if (closeAfterSending) {
+            } else if (finishing) {
                 return "closed";
             } else {
                 key.interestOps(SelectionKey.OP_READ);

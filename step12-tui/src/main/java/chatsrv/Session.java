@@ -218,6 +218,10 @@ final class Session {
             }
             case "JOIN" -> {
                 String[] r = line.split(" ");
+                if (r.length < 3) {
+                    view.show("? " + line); // no group: not from a server that keeps the protocol
+                    return;
+                }
                 Set<String> members = new LinkedHashSet<>(List.of(r).subList(3, r.length));
                 groups.put(r[2], members);
                 members.remove(me);
@@ -227,6 +231,10 @@ final class Session {
                 view.participantsChanged();
             }
             case "LEAVE" -> {
+                if (w.length < 3) {
+                    view.show("? " + line);
+                    return;
+                }
                 groups.remove(w[2]);
                 view.show("* you left " + w[2]);
                 view.participantsChanged();
@@ -263,8 +271,8 @@ final class Session {
         switch (w[0]) {
             case "/join" -> toServer.accept("JOIN " + (w.length > 1 ? hash(w[1]) : ""));
             case "/leave" -> {
-                String group = w.length > 1 ? hash(w[1]) : to.startsWith("#") ? to : "";
-                toServer.accept("LEAVE " + group);
+                String group = groupLeft(text, to);
+                toServer.accept("LEAVE " + (group == null ? "" : group));
             }
             case "/roster" -> toServer.accept("ROSTER");
             case "/help" -> view.show("* commands: " + COMMANDS + "; anything else goes to the chosen entry");
@@ -273,6 +281,22 @@ final class Session {
             }
         }
         return true;
+    }
+
+    /**
+     * The group a /leave line leaves: the one it names ("/leave team" or "/leave #team"), else
+     * the chosen entry ({@code to}) if that is a group. Null for any other line, or when it
+     * names none. The UI asks too, to know whether the chosen group is the one left.
+     */
+    static String groupLeft(String text, String to) {
+        String[] w = text.trim().split("\\s+");
+        if (!w[0].equals("/leave")) {
+            return null;
+        }
+        if (w.length > 1) {
+            return hash(w[1]);
+        }
+        return to.startsWith("#") ? to : null;
     }
 
     /** "team" and "#team" both name the group #team. */

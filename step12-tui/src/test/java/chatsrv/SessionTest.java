@@ -125,6 +125,28 @@ class SessionTest {
     }
 
     @Test
+    void aGapAfterTheSnapshotThatMendedTheLastOneAsksAgain() {
+        // Each gap needs a snapshot of its own: one asked for, and come, does not stand for the next.
+        loggedInAsAlice();
+        hear("ROSTER + 9 carol");
+        hear("ROSTER BEGIN 9", "ROSTER USER alice", "ROSTER USER bob", "ROSTER USER carol", "ROSTER END 9 3");
+        hear("ROSTER + 11 erin");
+        assertThat(sent).containsExactly("ROSTER", "ACK 9", "ROSTER");
+        assertThat(session.online()).containsExactly("alice", "bob", "carol");
+    }
+
+    @Test
+    void aSnapshotReplacesTheSetItDoesNotAddToIt() {
+        // bob went offline in a change this client missed: only the snapshot says so, by
+        // leaving him out.
+        loggedInAsAlice();
+        hear("ROSTER + 9 carol");
+        hear("ROSTER BEGIN 9", "ROSTER USER alice", "ROSTER USER carol", "ROSTER END 9 2");
+        assertThat(session.online()).containsExactly("alice", "carol");
+        assertThat(events).contains("participants");
+    }
+
+    @Test
     void aSnapshotAtAnAcknowledgedVersionIsAcknowledgedAgain() {
         // The server counts each snapshot it sends as one line unacknowledged, whatever its
         // version: a client that asks ROSTER 16 times with nothing changing must ACK each.
@@ -194,8 +216,9 @@ class SessionTest {
     @Test
     void linesItDoesNotKnowAreShownAsTheyCame() {
         loggedInAsAlice();
-        hear("SOMETHING new", "ROSTER + x bob", "FROM bob");
-        assertThat(shown).containsExactly("? SOMETHING new", "? ROSTER + x bob", "? FROM bob");
+        hear("SOMETHING new", "ROSTER + x bob", "FROM bob", "OK JOIN", "OK LEAVE", "GROUP + #nowhere bob", "ROSTER");
+        assertThat(shown).containsExactly("? SOMETHING new", "? ROSTER + x bob", "? FROM bob", "? OK JOIN",
+                "? OK LEAVE", "? GROUP + #nowhere bob", "? ROSTER");
         assertThat(sent).isEmpty();
     }
 }

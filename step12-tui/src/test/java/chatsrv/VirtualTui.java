@@ -5,12 +5,13 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import com.googlecode.lanterna.terminal.virtual.VirtualTerminalListener;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,6 +27,8 @@ final class VirtualTui implements AutoCloseable {
     final DefaultVirtualTerminal terminal;
     private final Thread thread;
     private volatile Throwable failure;
+    /** The text of the last frame the UI finished drawing; empty before the first. */
+    private volatile String frame = "";
 
     VirtualTui(int port, String user, String password) {
         this(new ChatUi.Settings("127.0.0.1", port, user, password), new TerminalSize(100, 30));
@@ -33,6 +36,27 @@ final class VirtualTui implements AutoCloseable {
 
     VirtualTui(ChatUi.Settings settings, TerminalSize size) {
         terminal = new DefaultVirtualTerminal(size);
+        // A frame is read when Lanterna flushes it, on the GUI thread, after it has drawn all
+        // of it. Read cell by cell from the test's thread instead, the screen could be caught
+        // half drawn: "alice (you)" in the list already, the prompt under it not yet.
+        terminal.addVirtualTerminalListener(new VirtualTerminalListener() {
+            @Override
+            public void onFlush() {
+                frame = text();
+            }
+
+            @Override
+            public void onBell() {
+            }
+
+            @Override
+            public void onClose() {
+            }
+
+            @Override
+            public void onResized(Terminal t, TerminalSize newSize) {
+            }
+        });
         thread = new Thread(() -> {
             try {
                 new ChatUi(new TerminalScreen(terminal), settings).run();
@@ -43,8 +67,13 @@ final class VirtualTui implements AutoCloseable {
         thread.start();
     }
 
-    /** The terminal's visible text, row by row, each row's trailing blanks cut. */
+    /** The terminal's visible text as of the last whole frame drawn, row by row, each row's trailing blanks cut. */
     String screen() {
+        return frame;
+    }
+
+    /** The terminal's text now (the GUI thread's, in onFlush). */
+    private String text() {
         TerminalSize size = terminal.getTerminalSize();
         StringBuilder text = new StringBuilder();
         for (int row = 0; row < size.getRows(); row++) {
@@ -75,35 +104,17 @@ final class VirtualTui implements AutoCloseable {
         return items;
     }
 
-    /**
-     * Waits until one screen shows all of {@code texts}; returns that screen. All at once,
-     * because the screen is read while the GUI thread may be drawing it: a text seen alone may
-     * come from a frame half drawn.
-     */
-    String await(String... texts) {
-        String[] seen = {""};
+    /** Waits until the screen shows {@code text}; returns the screen. */
+    String await(String text) {
         try {
             Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
                     .failFast("the UI thread failed", () -> failure != null)
-                    .until(() -> {
-                        seen[0] = screen();
-                        return Arrays.stream(texts).allMatch(seen[0]::contains);
-                    });
+                    .until(() -> screen().contains(text));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the screen never showed all of " + Arrays.toString(texts) + " in "
-                    + WAIT.toSeconds() + " s; it shows:\n" + screen());
+            throw new AssertionError("the screen never showed \"" + text + "\" in " + WAIT.toSeconds()
+                    + " s; it shows:\n" + screen());
         }
-        return seen[0];
-    }
-
-    /** Waits until the participant list is exactly {@code items}, top to bottom. */
-    void awaitList(String... items) {
-        try {
-            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
-                    .until(() -> list().equals(List.of(items)));
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the list never was " + Arrays.toString(items) + "; the screen:\n" + screen());
-        }
+        return screen();
     }
 
     /** Waits until the screen shows {@code text} {@code times} times. */
