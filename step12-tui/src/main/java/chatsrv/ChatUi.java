@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,6 +85,8 @@ final class ChatUi implements Session.View {
     private String[] credentials;
     /** The groups of the last session, joined again after a reconnect (groups belong to a login). */
     private final Set<String> rejoinGroups = new TreeSet<>();
+    /** Where each entry of the participant list sends, row by row: "*", "@name" or "#group". */
+    private final List<String> entries = new ArrayList<>();
     /** Where the next line goes: "*", "@name" or "#group". */
     private String target = "*";
     private String bye;
@@ -329,6 +332,7 @@ final class ChatUi implements Session.View {
         if (wasChatting || window.getComponent() == chatPanel) {
             show("! disconnected: " + why);
             participants.clearItems();
+            entries.clear();
             steadyStatus = "Disconnected. /reconnect to log in again, /quit or Ctrl-C to leave.";
             status.setText(steadyStatus);
         } else {
@@ -408,17 +412,27 @@ final class ChatUi implements Session.View {
         }
         rejoinGroups.clear();
         rejoinGroups.addAll(session.groups().keySet());
-        int selected = Math.max(0, participants.getSelectedIndex());
+        // The highlight stays on the same entry, not at the same row: someone coming online
+        // above it must not move a person's choice onto somebody else.
+        int row = participants.getSelectedIndex();
+        String selected = row >= 0 && row < entries.size() ? entries.get(row) : "*";
         participants.clearItems();
-        participants.addItem("everyone", () -> choose("*"));
+        entries.clear();
+        entry("everyone", "*");
         for (Map.Entry<String, Set<String>> group : session.groups().entrySet()) {
-            participants.addItem(group.getKey() + " (" + group.getValue().size() + ")",
-                    () -> choose(group.getKey()));
+            entry(group.getKey() + " (" + group.getValue().size() + ")", group.getKey());
         }
         for (String user : session.online()) {
-            participants.addItem(user.equals(session.me()) ? user + " (you)" : user, () -> choose("@" + user));
+            entry(user.equals(session.me()) ? user + " (you)" : user, "@" + user);
         }
-        participants.setSelectedIndex(Math.min(selected, participants.getItemCount() - 1));
+        participants.setSelectedIndex(entries.contains(selected)
+                ? entries.indexOf(selected) : Math.min(Math.max(row, 0), entries.size() - 1));
+    }
+
+    /** One entry of the list: its label, and where a line goes when it is chosen. */
+    private void entry(String label, String to) {
+        participants.addItem(label, () -> choose(to));
+        entries.add(to);
     }
 
     private void choose(String to) {

@@ -156,6 +156,22 @@ class TuiTest {
     }
 
     @Test
+    void theListsSelectionStaysOnItsEntryWhenSomeoneComesOnlineAboveIt() throws Exception {
+        VirtualTui alice = loggedIn("alice");
+        VirtualTui bob = loggedIn("bob");
+        alice.awaitList("everyone", "alice (you)", "bob");
+        alice.tab().press(KeyType.ArrowDown).press(KeyType.ArrowDown);
+        alice.awaitHighlighted("bob");
+        // aaron comes online while alice is about to choose bob: he sorts above her choice.
+        try (Client aaron = Client.registered(port, "aaron")) {
+            alice.awaitList("everyone", "aaron", "alice (you)", "bob");
+            alice.awaitHighlighted("bob");
+            alice.enter();
+            alice.await("to bob >");
+        }
+    }
+
+    @Test
     void aGroupMessageReachesItsMembersOnly() throws Exception {
         VirtualTui alice = loggedIn("alice");
         VirtualTui bob = loggedIn("bob");

@@ -2,6 +2,7 @@ package chatsrv;
 
 
 import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.TextCharacter;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
@@ -12,7 +13,9 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The real client UI (ChatUi) on a Lanterna virtual terminal instead of a real one: keystrokes
@@ -29,6 +32,8 @@ final class VirtualTui implements AutoCloseable {
     private volatile Throwable failure;
     /** The text of the last frame the UI finished drawing; empty before the first. */
     private volatile String frame = "";
+    /** The list entry the last frame drew in colours of its own: where the list's selection is. */
+    private volatile String highlighted;
 
     VirtualTui(int port, String user, String password) {
         this(new ChatUi.Settings("127.0.0.1", port, user, password), new TerminalSize(100, 30));
@@ -43,6 +48,7 @@ final class VirtualTui implements AutoCloseable {
             @Override
             public void onFlush() {
                 frame = text();
+                highlighted = highlight(frame);
             }
 
             @Override
@@ -70,6 +76,50 @@ final class VirtualTui implements AutoCloseable {
     /** The terminal's visible text as of the last whole frame drawn, row by row, each row's trailing blanks cut. */
     String screen() {
         return frame;
+    }
+
+    /**
+     * The entry of the participant list drawn unlike all the others (the selection's colours),
+     * or null if there is no single one. From the GUI thread, in onFlush, as the frame's text.
+     */
+    private String highlight(String text) {
+        String[] rows = text.split("\n");
+        Map<String, List<String>> byLook = new LinkedHashMap<>();
+        for (int row = 0; row < rows.length; row++) {
+            int left = rows[row].lastIndexOf("││");
+            if (left < 0 || !rows[row].endsWith("│")) {
+                continue;
+            }
+            String item = rows[row].substring(left + 2, rows[row].length() - 1).strip();
+            if (!item.isEmpty()) {
+                TextCharacter cell = terminal.getCharacter(left + 2, row);
+                String look = cell.getBackgroundColor() + " " + cell.getForegroundColor() + " " + cell.getModifiers();
+                byLook.computeIfAbsent(look, k -> new ArrayList<>()).add(item);
+            }
+        }
+        List<List<String>> single = byLook.values().stream().filter(items -> items.size() == 1).toList();
+        return single.size() == 1 ? single.get(0).get(0) : null;
+    }
+
+    /** Waits until the participant list is exactly {@code items}, top to bottom. */
+    void awaitList(String... items) {
+        try {
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> list().equals(List.of(items)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the list never was " + List.of(items) + "; the screen:\n" + screen());
+        }
+    }
+
+    /** Waits until the list's selection is on {@code item}. */
+    void awaitHighlighted(String item) {
+        try {
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> item.equals(highlighted));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the list's selection never was on " + item + " (it is on " + highlighted
+                    + "); the screen:\n" + screen());
+        }
     }
 
     /** The terminal's text now (the GUI thread's, in onFlush). */
